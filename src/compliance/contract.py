@@ -1,0 +1,242 @@
+"""The contract schema: a signed contract encoded once, clause by clause.
+
+Every article and sub-clause appears with its own number and its verbatim text,
+and either the rules (clause kinds with parameters) that execute it, the part of
+the contract's structure that executes it (term, fees, payment cycle), or a
+reason it moves no money.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import pendulum
+from pydantic import Field, model_validator
+
+from . import kinds, sourceyaml, validation
+from .errors import UserError
+from .fieldtypes import Effect, Money, Strict
+from .kinds.base import Rule
+
+CLAUSE_ID = r"^[0-9]+(\.[0-9]+)*(\([0-9]+\))?$"
+
+
+class Parties(Strict):
+    buyer: str = Field(description="甲方")
+    vendor: str = Field(description="乙方")
+
+
+class Term(Strict):
+    """服务期限: the first and last day of service, inclusive."""
+
+    start: date
+    end: date
+    clause: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Term":
+        if self.end <= self.start:
+            raise ValueError(f"term end {self.end} must be after its start {self.start}")
+        return self
+
+
+class TotalPrice(Strict):
+    amount: Money
+    clause: str
+
+
+class FeeLine(Strict):
+    """A fixed monthly fee, e.g. 热线 222,000/月."""
+
+    id: str
+    label: str
+    monthly: Money
+    clause: str
+
+
+class Payment(Strict):
+    """The payment cycle: every ``cycle_months`` contract months are paid together."""
+
+    cycle_months: int = Field(ge=1, le=12)
+    clause: str
+
+
+class EventType(Strict):
+    """A kind of fact the contract's rules consume, with its Chinese label."""
+
+    label: str
+    unit: str = "次"
+    requires: list[Literal["days", "amount"]] = []
+
+
+class RuleSpec(Strict):
+    kind: str
+    params: dict[str, Any]
+
+
+class Clause(Strict):
+    """One article or sub-clause in the contract's own numbering, with its original text."""
+
+    id: str = Field(pattern=CLAUSE_ID)
+    title: str
+    text: str
+    effect: Effect
+    rules: list[RuleSpec] = []
+    executed_by: Literal["term", "fees", "total_price", "payment"] | None = None
+    reason: str | None = None
+    interpretation: str | None = None
+
+    @model_validator(mode="after")
+    def _accounted_for(self) -> "Clause":
+        moves = self.effect in ("money", "date", "right")
+        if moves and not (self.rules or self.executed_by or self.reason):
+            raise ValueError(
+                f"clause {self.id} has effect {self.effect}: give its rules, executed_by, "
+                "or a reason why the settlement does not execute it"
+            )
+        if not moves and self.rules:
+            raise ValueError(f"clause {self.id} has effect {self.effect} but has rules")
+        if not moves and not self.reason:
+            raise ValueError(f"clause {self.id} ({self.effect}) needs a reason it moves no money")
+        return self
+
+
+class Contract(Strict):
+    """A whole contract: parties, term, price, fees, payment cycle, event types and clauses."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    seed: str
+    parties: Parties
+    signed: date
+    term: Term
+    total_price: TotalPrice
+    fees: list[FeeLine]
+    payment: Payment
+    ratings: list[str]
+    event_types: dict[str, EventType]
+    clauses: list[Clause]
+
+    @model_validator(mode="after")
+    def _references(self) -> "Contract":
+        ids = [clause.id for clause in self.clauses]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"clause ids appear more than once: {', '.join(duplicates)}")
+        for where, clause in (("term", self.term.clause), ("total_price", self.total_price.clause),
+                              ("payment", self.payment.clause),
+                              *(("fees", fee.clause) for fee in self.fees)):
+            if clause not in ids:
+                raise ValueError(f"{where} cites clause {clause}, which is not among the clauses")
+        if self.periods_in_term() is None:
+            raise ValueError(
+                f"term {self.term.start}..{self.term.end} is not a whole number of contract months"
+            )
+        return self
+
+    # --- what rules and statements ask of the contract -------------------------------------
+
+    @property
+    def monthly_fee(self) -> Decimal:
+        """当月服务费: the sum of the monthly fee lines."""
+        return sum((fee.monthly for fee in self.fees), Decimal("0"))
+
+    def base_amount(self, base: str) -> Decimal:
+        return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee}[base]
+
+    def event_label(self, event_type: str) -> str:
+        return self.event_types[event_type].label
+
+    def event_unit(self, event_type: str) -> str:
+        return self.event_types[event_type].unit
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(clause for clause in self.clauses if clause.id == clause_id)
+
+    def periods_in_term(self) -> int | None:
+        """How many contract months the term holds, or None if it does not end on a month's eve."""
+        anchor = pendulum.Date(self.term.start.year, self.term.start.month, self.term.start.day)
+        for months in range(1, 121):
+            end = anchor.add(months=months).subtract(days=1)
+            if end == self.term.end:
+                return months
+            if end > self.term.end:
+                return None
+        return None
+
+
+class LoadedContract:
+    """A validated contract with its compiled rules and the fingerprint of its source."""
+
+    def __init__(self, contract: Contract, rules: list[Rule], path: Path, digest: str) -> None:
+        self.contract = contract
+        self.rules = rules
+        self.path = path
+        self.digest = digest
+
+    @cached_property
+    def period_count(self) -> int:
+        return self.contract.periods_in_term()  # type: ignore[return-value]
+
+
+def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
+    registry = kinds.registry()
+    context = {"event_types": list(contract.event_types), "ratings": contract.ratings}
+    rules = []
+    for c_index, clause in enumerate(contract.clauses):
+        for r_index, spec in enumerate(clause.rules):
+            at = ("clauses", c_index, "rules", r_index)
+            kind = registry.get(spec.kind)
+            if kind is None:
+                raise UserError(f"unknown clause kind {spec.kind!r}", file=path,
+                                line=sourceyaml.line_of(document, at + ("kind",)),
+                                field=f"clauses[{c_index}].rules[{r_index}].kind",
+                                valid=", ".join(sorted(registry)))
+            params = validation.validate(kind.params_model, spec.params, path, context,
+                                         at=at + ("params",), root=document)
+            rules.append(Rule(f"{clause.id}#{r_index + 1}", clause.id, spec.kind, params, contract))
+    return rules
+
+
+def _check_event_requirements(contract: Contract, rules: list[Rule], path: Path) -> None:
+    """Rule kinds that read days or amounts need event types that require them."""
+    needs = {"per_day_rate": "days", "advance_surcharge": "amount", "claimed_amount": "amount"}
+    for rule in rules:
+        field = needs.get(rule.kind)
+        if field is None:
+            continue
+        names = getattr(rule.params, "event_types", None) or [rule.params.event_type]
+        for name in names:
+            if field not in contract.event_types[name].requires:
+                raise UserError(f"rule {rule.id} ({rule.kind}) reads {field!r} from {name}; "
+                                f"declare requires: [{field}] on that event type", file=path)
+
+
+def load_contract(path: Path) -> LoadedContract:
+    """Load, validate and compile one contract YAML file."""
+    document = sourceyaml.load(path)
+    if not isinstance(document, dict):
+        raise UserError("a contract file must be a YAML mapping", file=path, line=1)
+    contract = validation.validate(Contract, document, path)
+    rules = _compile_rules(contract, document, path)
+    _check_event_requirements(contract, rules, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedContract(contract, rules, path, digest)
+
+
+def resolve_contract_path(argument: str, contracts_dir: Path = Path("contracts")) -> Path:
+    """A contract named by path, or by id (``gaomidian-2025``) under ``contracts/``."""
+    candidate = Path(argument)
+    if candidate.is_file():
+        return candidate
+    by_id = contracts_dir / f"{argument}.yaml"
+    if re.fullmatch(r"[a-z0-9-]+", argument) and by_id.is_file():
+        return by_id
+    known = sorted(p.stem for p in contracts_dir.glob("*.yaml")) if contracts_dir.is_dir() else []
+    raise UserError(f"no contract file {argument!r}", field="CONTRACT",
+                    valid="a contract YAML path" + (f" or one of: {', '.join(known)}" if known else ""))

@@ -1,0 +1,127 @@
+"""Settling one contract month through durable-rules.
+
+The contract's rules are compiled once per process into one durable-rules
+ruleset. Each settlement opens a fresh session and asserts facts in three stages,
+each stage seeing what the previous one produced:
+
+1. counters (occurrences per rule and scope), ratings, and the month's events:
+   the occurrence rules fire and produce deduction lines and flags;
+2. subtotals of the month's deductions per clause group (for ratio thresholds);
+3. the balance (gross, deductions, net), for the netting rule.
+
+This module only counts and sums; every decision is a rule's.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from . import money, rete
+from .contract import LoadedContract
+from .facts import FactsBook
+from .kinds import registry
+from .kinds.base import Rule, event_trace
+from .outcome import Outcome
+from .periods import Period
+
+
+def clause_order(clause_id: str) -> tuple[int, ...]:
+    """Sort key for clause ids in the contract's numbering: 4.6.10 after 4.6.9."""
+    return tuple(int(part) for part in re.findall(r"[0-9]+", clause_id))
+
+
+class Evaluator:
+    """One contract's rules, compiled into durable-rules once per process."""
+
+    def __init__(self, loaded: LoadedContract) -> None:
+        self.loaded = loaded
+        kinds = registry()
+        self._modules = {rule.id: kinds[rule.kind].module for rule in loaded.rules}
+        engine_rules = [
+            rete.EngineRule(rule.id, self._modules[rule.id].when(rule), self._action(rule))
+            for rule in loaded.rules
+        ]
+        name = f"{loaded.contract.id}-{loaded.digest[:16]}"
+        self._ruleset = rete.compile_ruleset(name, engine_rules)
+        self._counters = [
+            (rule, spec) for rule in loaded.rules
+            for spec in getattr(self._modules[rule.id], "counters", lambda r: [])(rule)
+        ]
+        self._subtotals = sorted({
+            prefix for rule in loaded.rules
+            for prefix in getattr(self._modules[rule.id], "subtotals", lambda r: [])(rule)
+        })
+
+    def _action(self, rule: Rule):
+        module = self._modules[rule.id]
+        return lambda matched: module.then(rule, matched)
+
+    def settle(self, book: FactsBook, period: Period, gross: Decimal) -> Outcome:
+        """The lines and flags the contract's rules produce for ``period``."""
+        session = self._ruleset.session()
+        try:
+            outcome = _merge(session.assert_facts(self._occurrence_facts(book, period)))
+            outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
+            deductions = sum((line.amount for line in outcome.lines), Decimal("0"))
+            balance = {"t": "balance", "gross_fen": money.to_fen_int(gross),
+                       "deductions_fen": money.to_fen_int(deductions),
+                       "net_fen": money.to_fen_int(gross - deductions)}
+            outcome.extend(_merge(session.assert_facts([balance])))
+        finally:
+            session.close()
+        outcome.lines.sort(key=lambda line: (clause_order(line.clause), line.trace.rule, line.type,
+                                             line.refs, line.explanation))
+        outcome.flags.sort(key=lambda flag: (clause_order(flag.clause), flag.trace.rule, flag.kind,
+                                             flag.message))
+        return outcome
+
+    def _occurrence_facts(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:
+        events = book.events_through(period.index)
+        facts = [self._counter(rule, spec, events, period) for rule, spec in self._counters]
+        facts += [
+            {"t": "rating", "period": n, "tier": book.rating(n), "current": int(n == period.index)}
+            for n in range(1, period.index + 1) if book.rating(n) is not None
+        ]
+        facts += [event.as_fact(period.index) for event in events if event.period == period.index]
+        return facts
+
+    def _counter(self, rule: Rule, spec, events, period: Period) -> dict[str, Any]:
+        mine = [e for e in events if e.event.type in spec.event_types]
+        now = [e for e in mine if e.period == period.index]
+        cycle_months = self.loaded.contract.payment.cycle_months
+        return {
+            "t": "counter", "rule": rule.id, "name": spec.name,
+            "period": sum(e.event.count for e in now),
+            "cycle": sum(e.event.count for e in mine
+                         if (e.period - 1) // cycle_months + 1 == period.cycle),
+            "term": sum(e.event.count for e in mine),
+            "refs": sorted(e.event.ref for e in now if e.event.ref),
+            "items": [event_trace(e.as_fact(period.index)) for e in now],
+        }
+
+    def _subtotal_facts(self, outcome: Outcome) -> list[dict[str, Any]]:
+        facts = []
+        for prefix in self._subtotals:
+            amount = sum((line.amount for line in outcome.lines
+                          if line.clause == prefix or line.clause.startswith(prefix + ".")),
+                         Decimal("0"))
+            facts.append({"t": "subtotal", "prefix": prefix, "amount_fen": money.to_fen_int(amount)})
+        return facts
+
+
+def _merge(results: list[Outcome]) -> Outcome:
+    merged = Outcome()
+    for result in results:
+        merged.extend(result)
+    return merged
+
+
+_evaluators: dict[str, Evaluator] = {}
+
+
+def evaluator_for(loaded: LoadedContract) -> Evaluator:
+    """The evaluator of a contract, compiled on first use and reused for the process."""
+    if loaded.digest not in _evaluators:
+        _evaluators[loaded.digest] = Evaluator(loaded)
+    return _evaluators[loaded.digest]

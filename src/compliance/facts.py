@@ -1,0 +1,168 @@
+"""Monthly facts: one YAML file per contract period, in one folder per contract.
+
+Every file in the folder is validated, not only the one being settled, because
+cumulative clauses (高米店 4.6.3, 4.6.4, 4.6.5) read every earlier period.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from . import periods, sourceyaml, validation
+from .contract import Contract
+from .errors import UserError
+from .fieldtypes import Money, Strict
+
+
+class Event(Strict):
+    """One recorded occurrence: a 0-point order, a timeout, a delay of N days, an advance."""
+
+    type: str
+    date: date
+    count: int = Field(default=1, ge=1)
+    days: int | None = Field(default=None, ge=1)
+    amount: Money | None = None
+    ref: str | None = None
+    note: str | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _declared_type(cls, value: str, info: ValidationInfo) -> str:
+        declared = info.context["contract"].event_types
+        if value not in declared:
+            raise ValueError(f"unknown event type {value!r}; valid types: "
+                             + ", ".join(f"{name} ({spec.label})" for name, spec in declared.items()))
+        return value
+
+    @model_validator(mode="after")
+    def _fields_of_type(self, info: ValidationInfo) -> "Event":
+        spec = info.context["contract"].event_types[self.type]
+        for field in ("days", "amount"):
+            given = getattr(self, field) is not None
+            if field in spec.requires and not given:
+                raise ValueError(f"{self.type} ({spec.label}) needs {field}")
+            if given and field not in spec.requires:
+                raise ValueError(f"{self.type} ({spec.label}) does not take {field}")
+        if self.amount is not None and self.amount <= 0:
+            raise ValueError("amount must be more than 0")
+        if spec.requires and self.count != 1:
+            raise ValueError(f"{self.type} ({spec.label}) is recorded one event per occurrence; "
+                             "leave count out")
+        return self
+
+
+class PeriodFacts(Strict):
+    """The facts of one contract month."""
+
+    contract: str
+    period: int
+    rating: str | None = None
+    events: list[Event] = []
+
+    @field_validator("contract")
+    @classmethod
+    def _same_contract(cls, value: str, info: ValidationInfo) -> str:
+        expected = info.context["contract"].id
+        if value != expected:
+            raise ValueError(f"facts are for contract {value!r}, not {expected!r}")
+        return value
+
+    @field_validator("rating")
+    @classmethod
+    def _known_rating(cls, value: str | None, info: ValidationInfo) -> str | None:
+        ratings = info.context["contract"].ratings
+        if value is not None and value not in ratings:
+            raise ValueError(f"unknown rating {value!r}; valid: {' | '.join(ratings)}")
+        return value
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event with the period it belongs to and where it is written."""
+
+    event: Event
+    period: int
+    source: str
+
+    def as_fact(self, current: int) -> dict[str, Any]:
+        """The event as the durable-rules fact the clause kinds match."""
+        e = self.event
+        return {
+            "t": "event", "type": e.type, "date": e.date.isoformat(), "count": e.count,
+            "days": e.days, "amount_fen": None if e.amount is None else int(e.amount * 100),
+            "amount": None if e.amount is None else f"{e.amount:.2f}", "ref": e.ref,
+            "period": self.period, "current": int(self.period == current), "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class FactsFile:
+    path: Path
+    facts: PeriodFacts
+    events: tuple[RecordedEvent, ...]
+    sha256: str
+
+
+class FactsBook:
+    """All the facts files of one contract, by period."""
+
+    def __init__(self, folder: Path, files: dict[int, FactsFile]) -> None:
+        self.folder = folder
+        self.files = files
+
+    def for_period(self, index: int) -> FactsFile:
+        if index not in self.files:
+            have = ", ".join(str(n) for n in sorted(self.files)) or "none"
+            raise UserError(f"no facts file for period {index}", file=self.folder,
+                            valid=f"a .yaml file with 'period: {index}' (periods with facts: {have})")
+        return self.files[index]
+
+    def events_through(self, index: int) -> list[RecordedEvent]:
+        return [event for n in sorted(self.files) if n <= index for event in self.files[n].events]
+
+    def rating(self, index: int) -> str | None:
+        return self.files[index].facts.rating if index in self.files else None
+
+
+def _load_file(path: Path, contract: Contract) -> FactsFile:
+    document = sourceyaml.load(path)
+    if not isinstance(document, dict):
+        raise UserError("a facts file must be a YAML mapping with contract, period and events",
+                        file=path, line=1)
+    facts = validation.validate(PeriodFacts, document, path, {"contract": contract})
+    period = periods.period(contract, facts.period) if 1 <= facts.period <= contract.periods_in_term() \
+        else None
+    if period is None:
+        raise UserError(f"period {facts.period} is outside the term", file=path,
+                        line=sourceyaml.line_of(document, ("period",)), field="period",
+                        valid=f"1..{contract.periods_in_term()}")
+    recorded = []
+    for index, event in enumerate(facts.events):
+        line = sourceyaml.line_of(document, ("events", index))
+        if not period.contains(event.date):
+            raise UserError(f"event dated {event.date} is outside period {period.index} "
+                            f"({period.start}..{period.end})", file=path, line=line,
+                            field=f"events[{index}].date", valid=f"{period.start}..{period.end}")
+        recorded.append(RecordedEvent(event, facts.period, f"{path.name}:{line}"))
+    return FactsFile(path, facts, tuple(recorded), hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def load_facts(folder: Path, contract: Contract) -> FactsBook:
+    """Load every ``*.yaml`` in ``folder``; two files for one period is an error."""
+    if not folder.is_dir():
+        raise UserError("facts folder not found", file=folder, field="FACTS_DIR",
+                        valid="a folder of .yaml files, one per contract period")
+    files: dict[int, FactsFile] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        loaded = _load_file(path, contract)
+        index = loaded.facts.period
+        if index in files:
+            raise UserError(f"period {index} is already given by {files[index].path.name}",
+                            file=path, field="period", valid="one facts file per period")
+        files[index] = loaded
+    return FactsBook(folder, files)

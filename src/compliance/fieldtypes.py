@@ -1,0 +1,106 @@
+"""Field types shared by the contract schema, the clause-kind parameters and the facts."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+
+FlagKind = Literal[
+    "interview",
+    "rectification",
+    "payment_suspension",
+    "termination_right",
+    "make_good",
+    "refund_due",
+]
+"""What a flag on a statement tells the reader; each has a fixed Chinese label in the PDF."""
+
+Effect = Literal["money", "date", "right", "obligation", "informational"]
+"""What a clause does: moves money, sets a date, gives a right, or none of these."""
+
+Base = Literal["total_price", "monthly_fee"]
+"""What a percentage is taken of: 合同总价款 or 当月服务费."""
+
+Scope = Literal["period", "cycle", "term"]
+"""Over which span occurrences are counted: the month, the payment cycle, the whole term."""
+
+
+class Strict(BaseModel):
+    """Every schema model: unknown keys are errors, types are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _decimal(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise ValueError("must be a number written in the YAML (like 5000 or 0.05), not text")
+    return Decimal(value)
+
+
+def _two_places(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must not be negative")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("has more than two decimals (fen is the smallest unit)")
+    return value
+
+
+def _ratio(value: Decimal) -> Decimal:
+    if not Decimal(0) < value <= Decimal(1):
+        raise ValueError("must be a fraction between 0 (exclusive) and 1, e.g. 0.05 for 5%")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places)]
+Ratio = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_ratio)]
+
+
+def _declared(kind: str):
+    """A validator that the value is declared in the contract (event types or rating tiers)."""
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        declared = (info.context or {}).get(kind)
+        names = value if isinstance(value, list) else [value]
+        if declared is not None:
+            unknown = [name for name in names if name not in declared]
+            if unknown:
+                raise ValueError(
+                    f"{', '.join(unknown)} is not declared in the contract's {kind} "
+                    f"(declared: {', '.join(declared)})"
+                )
+        return value
+
+    return AfterValidator(check)
+
+
+EventTypeName = Annotated[str, _declared("event_types")]
+EventTypeNames = Annotated[list[str], _declared("event_types")]
+Tier = Annotated[str, _declared("ratings")]
+
+
+class FlagSpec(Strict):
+    """A flag a rule raises, and the consequence the contract attaches to it, in its words."""
+
+    kind: FlagKind
+    consequence: str
+
+
+PARAM_TYPES: dict[str, Any] = {
+    "money": Money,
+    "ratio": Ratio,
+    "count": Annotated[int, AfterValidator(lambda n: n if n >= 1 else _raise("must be 1 or more"))],
+    "event_type": EventTypeName,
+    "event_types": EventTypeNames,
+    "tier": Tier,
+    "flags": list[FlagSpec],
+    "base": Base,
+    "scope": Scope,
+    "clause_prefix": str,
+    "text": str,
+}
+"""The parameter types a clause kind in ``rules/`` may declare."""
+
+
+def _raise(message: str):
+    raise ValueError(message)

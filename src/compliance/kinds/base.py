@@ -1,0 +1,88 @@
+"""What every clause kind shares: the compiled rule, the counters it asks for, the durable-rules
+conditions it matches, and helpers to build lines and flags with their traces."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from .. import money
+from ..fieldtypes import FlagSpec
+from ..outcome import Flag, Line, Outcome, Trace
+
+SCOPE_LABEL = {"period": "当月", "cycle": "本支付周期", "term": "合同期内"}
+BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费"}
+
+
+class Terms(Protocol):
+    """What a rule needs to know of its contract."""
+
+    def base_amount(self, base: str) -> Decimal: ...
+    def event_label(self, event_type: str) -> str: ...
+    def event_unit(self, event_type: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class CounterSpec:
+    """Occurrences of some event types that the engine counts for one rule, per scope."""
+
+    name: str
+    event_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One clause kind instantiated on one clause: ``4.6.4#1`` is the first rule of 4.6.4."""
+
+    id: str
+    clause: str
+    kind: str
+    params: BaseModel
+    terms: Terms
+
+    def param_json(self) -> dict[str, Any]:
+        return self.params.model_dump(mode="json")
+
+    def trace(self, facts: list[dict[str, Any]], arithmetic: str) -> Trace:
+        return Trace(self.clause, self.id, self.kind, self.param_json(), facts, arithmetic)
+
+    def line(self, *, type: str, quantity, unit_amount: Decimal, amount: Decimal,
+             refs: list[str], explanation: str, facts: list[dict[str, Any]]) -> Line:
+        return Line(self.clause, type, quantity, unit_amount, amount, refs, explanation,
+                    self.trace(facts, explanation))
+
+    def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]]) -> list[Flag]:
+        return [
+            Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}", self.trace(facts, reason))
+            for spec in specs
+        ]
+
+
+def counter_fact(rule: Rule, name: str, *tests: dict[str, Any]) -> dict[str, Any]:
+    """A durable-rules condition on the counter the engine asserted for ``rule``."""
+    return {"$and": [{"t": "counter"}, {"rule": rule.id}, {"name": name}, *tests]}
+
+
+def current_event(event_types: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """A durable-rules condition on one event of the period being settled."""
+    if len(event_types) == 1:
+        of_type: dict[str, Any] = {"type": event_types[0]}
+    else:
+        of_type = {"$or": [{"type": name} for name in event_types]}
+    return {"$and": [{"t": "event"}, {"current": 1}, of_type]}
+
+
+def event_trace(event: dict[str, Any]) -> dict[str, Any]:
+    """The part of an event fact that a trace keeps: what, when, how many, where written."""
+    keys = ("type", "date", "count", "days", "amount", "ref", "source")
+    return {key: event[key] for key in keys if event.get(key) is not None}
+
+
+def amount_of(event: dict[str, Any]) -> Decimal:
+    return money.from_fen_int(event["amount_fen"])
+
+
+def no_outcome() -> Outcome:
+    return Outcome()

@@ -1,0 +1,39 @@
+"""一次性比例违约金: each occurrence costs a ratio of a base once, with the contract's
+consequences (高米店 6.2: 经通知仍未履行 → 合同总价款 30% 违约金 and 解除权). When ``waived_if``
+names event types and one of them occurred in the term, the penalty is not charged twice
+(checked with a durable-rules ``$not`` on the term counter).
+"""
+from __future__ import annotations
+
+from .. import money
+from ..outcome import Outcome
+from .base import BASE_LABEL, CounterSpec, Rule, counter_fact, current_event, event_trace
+
+
+def counters(rule: Rule) -> list[CounterSpec]:
+    return [CounterSpec("waived_if", tuple(rule.params.waived_if))] if rule.params.waived_if else []
+
+
+def when(rule: Rule) -> dict:
+    conditions = [{"m": current_event(rule.params.event_types)}]
+    if rule.params.waived_if:
+        conditions.append({"w$not": counter_fact(rule, "waived_if", {"$gt": {"term": 0}})})
+    return {"all": conditions}
+
+
+def then(rule: Rule, matched: dict) -> Outcome:
+    event = matched["m"]
+    params = rule.params
+    base = rule.terms.base_amount(params.base)
+    unit = money.fen(params.rate * base)
+    count = event["count"]
+    amount = money.fen(unit * count)
+    label = rule.terms.event_label(event["type"])
+    explanation = (f"{label} {count} 次 × {BASE_LABEL[params.base]} {money.grouped(base)} 元 × "
+                   f"{money.percent(params.rate)} = {money.grouped(amount)} 元")
+    facts = [event_trace(event)]
+    line = rule.line(type=event["type"], quantity=count, unit_amount=unit, amount=amount,
+                     refs=[event["ref"]] if event.get("ref") else [], explanation=explanation,
+                     facts=facts)
+    flags = rule.flags(params.flags, f"{label}（{event['date']}）", facts)
+    return Outcome(lines=[line], flags=flags)

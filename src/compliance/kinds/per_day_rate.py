@@ -1,0 +1,39 @@
+"""按日计罚: each day of delay costs a ratio of a base (高米店 6.1: 5% of the total price per
+day; 逾期三日 → 解除权). Daily amount = fen(rate × base); amount = fen(daily × days), capped
+at fen(cap × base) when the contract sets a cap. One line per delay event.
+"""
+from __future__ import annotations
+
+from .. import money
+from ..outcome import Outcome
+from .base import BASE_LABEL, Rule, current_event, event_trace
+
+
+def when(rule: Rule) -> dict:
+    return {"all": [{"m": current_event([rule.params.event_type])}]}
+
+
+def then(rule: Rule, matched: dict) -> Outcome:
+    event = matched["m"]
+    params = rule.params
+    base = rule.terms.base_amount(params.base)
+    daily = money.fen(params.rate * base)
+    days = event["days"]
+    amount = money.fen(daily * days)
+    explanation = (
+        f"{rule.terms.event_label(event['type'])} {days} 日 × {BASE_LABEL[params.base]} "
+        f"{money.grouped(base)} 元 × {money.percent(params.rate)}（日额 {money.grouped(daily)} 元）"
+        f" = {money.grouped(amount)} 元"
+    )
+    if params.cap is not None and amount > money.fen(params.cap * base):
+        amount = money.fen(params.cap * base)
+        explanation += f"，以 {money.percent(params.cap)} 为上限：{money.grouped(amount)} 元"
+    facts = [event_trace(event)]
+    line = rule.line(type=event["type"], quantity=days, unit_amount=daily, amount=amount,
+                     refs=[event["ref"]] if event.get("ref") else [], explanation=explanation,
+                     facts=facts)
+    outcome = Outcome(lines=[line])
+    if params.flag_from_days is not None and days >= params.flag_from_days:
+        reason = f"逾期 {days} 日（达到 {params.flag_from_days} 日）"
+        outcome.flags.extend(rule.flags(params.flags, reason, facts))
+    return outcome

@@ -1,0 +1,87 @@
+"""What a rule produces: statement lines and flags, each with its clause and trace."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import money
+from .fieldtypes import FlagKind
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Why a number or a flag exists: the clause, the rule kind, its parameters and the facts."""
+
+    clause: str
+    rule: str
+    kind: str
+    params: dict[str, Any]
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    arithmetic: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "rule": self.rule,
+            "kind": self.kind,
+            "params": self.params,
+            "facts": self.facts,
+            "arithmetic": self.arithmetic,
+        }
+
+
+@dataclass(frozen=True)
+class Line:
+    """One deduction on a statement: quantity × unit = amount, rounded half-up to the fen."""
+
+    clause: str
+    type: str
+    quantity: Decimal | int
+    unit_amount: Decimal
+    amount: Decimal
+    refs: list[str]
+    explanation: str
+    trace: Trace
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "type": self.type,
+            "quantity": str(self.quantity),
+            "unit_amount": money.as_json(self.unit_amount),
+            "amount": money.as_json(self.amount),
+            "refs": self.refs,
+            "explanation": self.explanation,
+            "trace": self.trace.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A consequence the contract attaches to the facts: a right, a suspension, an interview."""
+
+    clause: str
+    kind: FlagKind
+    message: str
+    trace: Trace
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "kind": self.kind,
+            "message": self.message,
+            "trace": self.trace.to_json(),
+        }
+
+
+@dataclass
+class Outcome:
+    """Lines and flags produced by one or more rule firings."""
+
+    lines: list[Line] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    def extend(self, other: "Outcome") -> None:
+        self.lines.extend(other.lines)
+        self.flags.extend(other.flags)
