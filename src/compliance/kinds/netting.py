@@ -18,6 +18,6 @@ def then(rule: Rule, matched: dict) -> Outcome:
     owed = money.from_fen_int(-balance["net_fen"])
     reason = (f"扣款 {money.grouped(money.from_fen_int(balance['deductions_fen']))} 元超过应付"
               f" {money.grouped(money.from_fen_int(balance['gross_fen']))} 元，"
-              f"不足抵扣 {money.grouped(owed)} 元，乙方应于 {rule.params.make_good_days} 日内补足")
+              f"不足抵扣 {money.grouped(owed)} 元")
     facts = [{"type": "balance", "net": money.as_json(money.from_fen_int(balance["net_fen"]))}]
     return Outcome(flags=rule.flags(rule.params.flags, reason, facts))

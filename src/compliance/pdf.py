@@ -1,0 +1,201 @@
+"""The statement as a Chinese A4 PDF a finance clerk can sign.
+
+The font is WenQuanYi Micro Hei 文泉驿微米黑 (Apache-2.0), bundled in ``fonts/`` and
+embedded (subset) in every PDF, so the statement renders, Chinese and Latin alike, on
+machines without Chinese fonts.
+``invariant=1`` makes the same statement produce the same bytes.
+"""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import money
+
+FONT = "WenQuanYiMicroHei"
+FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
+
+FLAG_LABELS = {
+    "interview": "专项约谈",
+    "rectification": "要求整改",
+    "payment_suspension": "暂停支付",
+    "termination_right": "甲方解除权",
+    "make_good": "乙方补足",
+    "refund_due": "乙方退款",
+}
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=15, leading=21, alignment=1),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=16, alignment=1),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=11, leading=16, spaceBefore=8,
+                                  spaceAfter=4),
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10),
+        "right": ParagraphStyle("right", parent=base, alignment=2),
+    }
+
+
+def _p(text: Any, style: str = "base") -> Paragraph:
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Paragraph(escaped.replace("\n", "<br/>"), _styles()[style])
+
+
+def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
+    cells = [[cell if isinstance(cell, Paragraph) else _p(cell) for cell in row] for row in rows]
+    table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _yuan(amount: str) -> Paragraph:
+    return _p(money.grouped(Decimal(amount)), "right")
+
+
+def _span(statement: dict[str, Any]) -> str:
+    if "period" in statement:
+        p = statement["period"]
+        return f"第 {p['index']} 期（{p['start']} 至 {p['end']}，第 {p['cycle']} 支付周期）"
+    c = statement["cycle"]
+    months = "、".join(str(n) for n in c["periods"])
+    return f"第 {c['index']} 支付周期（{c['start']} 至 {c['end']}，含第 {months} 期）"
+
+
+def _period_column(statement: dict[str, Any]) -> bool:
+    return "cycle" in statement and "period" not in statement
+
+
+def _fee_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    with_period = _period_column(statement)
+    head = (["期"] if with_period else []) + ["条款", "项目", "金额（元）"]
+    rows = [head]
+    for fee in statement["fees"]:
+        rows.append(([str(fee["period"])] if with_period else [])
+                    + [fee["clause"], fee["label"], _yuan(fee["amount"])])
+    return rows
+
+
+def _deduction_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    with_period = _period_column(statement)
+    rows = [(["期"] if with_period else []) + ["条款", "计算", "单号/依据", "金额（元）"]]
+    for line in statement["deductions"]:
+        refs = "、".join(line["refs"]) or "、".join(f["source"] for f in line["trace"]["facts"]
+                                                   if "source" in f) or "—"
+        rows.append(([str(line["period"])] if with_period else [])
+                    + [line["clause"], line["explanation"], _p(refs, "small"), _yuan(line["amount"])])
+    return rows
+
+
+def _flag_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    with_period = _period_column(statement)
+    rows = [(["期"] if with_period else []) + ["条款", "标记", "事由与后果"]]
+    for flag in statement["flags"]:
+        rows.append(([str(flag["period"])] if with_period else [])
+                    + [flag["clause"], FLAG_LABELS[flag["kind"]], flag["message"]])
+    return rows
+
+
+def _totals_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    return [
+        ["应结算服务费", _yuan(statement["gross"])],
+        ["扣款合计", _yuan(statement["deductions_total"])],
+        ["净额（应结算 − 扣款）", _yuan(statement["net"])],
+        ["暂停支付（暂扣）", _yuan(statement["withheld"])],
+        ["乙方应补足", _yuan(statement["owed_by_vendor"])],
+        ["本期应付", _yuan(statement["payable"])],
+        ["本期应付（大写）", statement["amount_in_words"]],
+    ]
+
+
+def _signatures() -> Table:
+    cell = "{}\n\n\n经办人（签字）：______________\n\n日期：______年____月____日\n\n（盖章）"
+    table = Table([[_p(cell.format("甲方审核")), _p(cell.format("乙方确认"))]],
+                  colWidths=[85 * mm, 85 * mm])
+    table.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.4, colors.grey),
+                               ("BOX", (1, 0), (1, 0), 0.4, colors.grey),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _story(statement: dict[str, Any]) -> list[Any]:
+    wide = _period_column(statement)
+    story: list[Any] = [
+        _p(statement["contract_title"], "title"),
+        _p("结算单", "subtitle"),
+        Spacer(1, 4 * mm),
+        _table([
+            ["合同", statement["contract"]],
+            ["甲方", statement["parties"]["buyer"]],
+            ["乙方", statement["parties"]["vendor"]],
+            ["结算期间", _span(statement)],
+            ["市级评价", statement.get("rating") or "—"],
+            ["输入指纹 sha256", _p(statement["fingerprint"]["sha256"], "small")],
+        ], [35, 135], header=False),
+        _p("一、服务费", "heading"),
+        _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]),
+        _p("二、扣款", "heading"),
+    ]
+    if statement["deductions"]:
+        story.append(_table(_deduction_rows(statement), ([10] if wide else []) + [16, 88, 34, 32]))
+    else:
+        story.append(_p("本期无扣款。"))
+    story.append(_p("三、标记与后果", "heading"))
+    if statement["flags"]:
+        story.append(_table(_flag_rows(statement), ([10] if wide else []) + [16, 26, 128]))
+    else:
+        story.append(_p("本期无标记。"))
+    story += [_p("四、合计", "heading"), _table(_totals_rows(statement), [70, 100], header=False)]
+    if statement["interpretations"]:
+        story.append(_p("五、适用条款的解释", "heading"))
+        story.append(_table([["条款", "本结算采用的解释"]]
+                            + [[i["clause"], i["interpretation"]] for i in statement["interpretations"]],
+                            [18, 152]))
+    story += [Spacer(1, 8 * mm), KeepTogether([_p("签章", "heading"), _signatures()])]
+    return story
+
+
+def _footer(fingerprint: str):
+    def draw(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7)
+        canvas.drawString(20 * mm, 10 * mm, f"指纹 {fingerprint[:16]}…  由 compliance 生成，每个金额均注明合同条款")
+        canvas.drawRightString(190 * mm, 10 * mm, f"第 {document.page} 页")
+        canvas.restoreState()
+    return draw
+
+
+def render(statement: dict[str, Any]) -> bytes:
+    """The statement as PDF bytes; identical statements give identical bytes."""
+    buffer = io.BytesIO()
+    _styles()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+        bottomMargin=18 * mm, title=f"{statement['contract']} 结算单", author="compliance",
+        subject=_span(statement), creator="compliance", invariant=1,
+    )
+    footer = _footer(statement["fingerprint"]["sha256"])
+    document.build(_story(statement), onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
