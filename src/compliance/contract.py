@@ -229,8 +229,11 @@ def load_contract(path: Path) -> LoadedContract:
     return LoadedContract(contract, rules, path, digest)
 
 
-def resolve_contract_path(argument: str, contracts_dir: Path = Path("contracts")) -> Path:
-    """A contract named by path, or by id (``gaomidian-2025``) under ``contracts/``."""
+CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
+
+
+def resolve_contract_path(argument: str, contracts_dir: Path = CONTRACTS_DIR) -> Path:
+    """A contract named by path, or by id (``gaomidian-2025``) under the repository's ``contracts/``."""
     candidate = Path(argument)
     if candidate.is_file():
         return candidate

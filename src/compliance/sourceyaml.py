@@ -57,7 +57,18 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
     return Decimal(text)
 
 
+def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a real date: {node.value} (write a calendar date as YYYY-MM-DD)",
+            node.start_mark,
+        ) from None
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
@@ -75,7 +86,9 @@ def load(path: Path) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise UserError(f"YAML syntax error: {error.problem or error}", file=path, line=line) from None
+        problem = error.problem or str(error)
+        label = problem if problem.startswith("not a real date") else f"YAML syntax error: {problem}"
+        raise UserError(label, file=path, line=line) from None
     except yaml.YAMLError as error:
         raise UserError(f"YAML syntax error: {error}", file=path) from None
 

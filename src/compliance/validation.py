@@ -45,7 +45,7 @@ def _describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str |
         return "required field is missing", None
     if kind.startswith("date"):
         return f"not a real date: {error.get('input')!r}", "a calendar date written YYYY-MM-DD"
-    return error["msg"], None
+    return error["msg"].removeprefix("Value error, "), None
 
 
 def validate(
