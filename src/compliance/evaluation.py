@@ -39,8 +39,9 @@ class Evaluator:
         kinds = registry()
         self._modules = {rule.id: kinds[rule.kind].module for rule in loaded.rules}
         engine_rules = [
-            rete.EngineRule(rule.id, self._modules[rule.id].when(rule), self._action(rule))
+            rete.EngineRule(f"{rule.id}/{index}", condition, self._action(rule))
             for rule in loaded.rules
+            for index, condition in enumerate(_conditions(self._modules[rule.id].when(rule)))
         ]
         name = f"{loaded.contract.id}-{loaded.digest[:16]}"
         self._ruleset = rete.compile_ruleset(name, engine_rules)
@@ -108,6 +109,12 @@ class Evaluator:
                          Decimal("0"))
             facts.append({"t": "subtotal", "prefix": prefix, "amount_fen": money.to_fen_int(amount)})
         return facts
+
+
+def _conditions(when: dict | list[dict]) -> list[dict]:
+    """A kind's ``when`` gives one durable-rules condition, or several that fire separately
+    (their actions tell them apart by the aliases they bind)."""
+    return when if isinstance(when, list) else [when]
 
 
 def _merge(results: list[Outcome]) -> Outcome:

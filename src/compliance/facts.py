@@ -16,14 +16,14 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from . import periods, sourceyaml, validation
 from .contract import Contract
 from .errors import UserError
-from .fieldtypes import Money, Strict
+from .fieldtypes import Day, Money, Strict
 
 
 class Event(Strict):
     """One recorded occurrence: a 0-point order, a timeout, a delay of N days, an advance."""
 
     type: str
-    date: date
+    date: Day
     count: int = Field(default=1, ge=1)
     days: int | None = Field(default=None, ge=1)
     amount: Money | None = None

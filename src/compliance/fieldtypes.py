@@ -1,6 +1,7 @@
 """Field types shared by the contract schema, the clause-kind parameters and the facts."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -52,7 +53,18 @@ def _ratio(value: Decimal) -> Decimal:
     return value
 
 
+def _day(value: Any) -> Any:
+    """A date written plainly (2025-12-03) or quoted ("2025-12-03"); either must be real."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"not a real date: {value!r} (write a calendar date as YYYY-MM-DD)") from None
+    return value
+
+
 Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places)]
+Day = Annotated[date, BeforeValidator(_day)]
 Ratio = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_ratio)]
 
 

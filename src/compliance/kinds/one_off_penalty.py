@@ -1,7 +1,10 @@
 """一次性比例违约金: each occurrence costs a ratio of a base once, with the contract's
 consequences (高米店 6.2: 经通知仍未履行 → 合同总价款 30% 违约金 and 解除权). When ``waived_if``
 names event types and one of them occurred in the term, the penalty is not charged twice
-(checked with a durable-rules ``$not`` on the term counter).
+(checked with a durable-rules ``$not`` on the term counter); the consequences stand either way.
+
+Two durable-rules rules: ``m`` (the event, penalty not waived) charges the penalty,
+``e`` (the event) raises the consequences.
 """
 from __future__ import annotations
 
@@ -14,14 +17,19 @@ def counters(rule: Rule) -> list[CounterSpec]:
     return [CounterSpec("waived_if", tuple(rule.params.waived_if))] if rule.params.waived_if else []
 
 
-def when(rule: Rule) -> dict:
-    conditions = [{"m": current_event(rule.params.event_types)}]
+def when(rule: Rule) -> list[dict]:
+    penalty = [{"m": current_event(rule.params.event_types)}]
     if rule.params.waived_if:
-        conditions.append({"w$not": counter_fact(rule, "waived_if", {"$gt": {"term": 0}})})
-    return {"all": conditions}
+        penalty.append({"w$not": counter_fact(rule, "waived_if", {"$gt": {"term": 0}})})
+    consequences = {"all": [{"e": current_event(rule.params.event_types)}]}
+    return [{"all": penalty}, consequences] if rule.params.flags else [{"all": penalty}]
 
 
 def then(rule: Rule, matched: dict) -> Outcome:
+    if "e" in matched:
+        event = matched["e"]
+        reason = f"{rule.terms.event_label(event['type'])}（{event['date']}）"
+        return Outcome(flags=rule.flags(rule.params.flags, reason, [event_trace(event)]))
     event = matched["m"]
     params = rule.params
     base = rule.terms.base_amount(params.base)
@@ -35,5 +43,4 @@ def then(rule: Rule, matched: dict) -> Outcome:
     line = rule.line(type=event["type"], quantity=count, unit_amount=unit, amount=amount,
                      refs=[event["ref"]] if event.get("ref") else [], explanation=explanation,
                      facts=facts)
-    flags = rule.flags(params.flags, f"{label}（{event['date']}）", facts)
-    return Outcome(lines=[line], flags=flags)
+    return Outcome(lines=[line])

@@ -1,0 +1,54 @@
+"""Shared fixtures: the repository's folders, and a writer for facts files."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = ROOT / "contracts"
+EXAMPLES = ROOT / "examples"
+FEATURES = ROOT / "features"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+class _FactsDumper(yaml.SafeDumper):
+    """Writes Decimal amounts as plain YAML numbers, the way a clerk types them."""
+
+
+_FactsDumper.add_representer(
+    Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value)))
+
+
+def dump_facts(document: dict) -> str:
+    return yaml.dump(document, Dumper=_FactsDumper, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def write_facts(tmp_path: Path):
+    """Write one facts file per period into a fresh folder and return the folder."""
+    folder = tmp_path / "facts"
+    folder.mkdir()
+
+    def write(contract: str, period: int, events: list[dict] | None = None,
+              rating: str | None = None, name: str | None = None) -> Path:
+        document: dict = {"contract": contract, "period": period}
+        if rating:
+            document["rating"] = rating
+        document["events"] = events or []
+        path = folder / (name or f"period-{period:02d}.yaml")
+        path.write_text(dump_facts(document), "utf-8")
+        return folder
+
+    return write
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every @clause-<id> tag used in features/ as a known marker."""
+    import re
+
+    for feature in FEATURES.glob("*.feature"):
+        for tag in sorted(set(re.findall(r"@(clause-[0-9.()]+)", feature.read_text("utf-8")))):
+            config.addinivalue_line("markers", f"{tag}: scenario exercising contract clause {tag[7:]}")

@@ -1,0 +1,166 @@
+"""The command line: statements written atomically and identically; bad input refused cleanly."""
+import json
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from compliance import cli, pdf
+
+from conftest import CONTRACTS, EXAMPLES
+
+GAOMIDIAN = str(CONTRACTS / "gaomidian-2025.yaml")
+
+
+def _run(capsys, *args):
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_settle_writes_json_and_pdf_and_says_where(tmp_path, capsys):
+    code, out, _ = _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
+                        "--period", "2", "--out", str(tmp_path))
+    assert code == 0
+    folder = tmp_path / "gaomidian-2025"
+    assert f"wrote {folder / 'period-02.json'}" in out
+    statement = json.loads((folder / "period-02.json").read_text("utf-8"))
+    assert statement["period"] == {"index": 2, "start": "2025-11-28", "end": "2025-12-27", "cycle": 1}
+    assert statement["gross"] == "359600.00"
+    assert statement["payable"] == "339600.00"
+    assert statement["amount_in_words"] == "人民币叁拾叁万玖仟陆佰元整"
+    assert all(line["clause"] and line["explanation"] for line in statement["deductions"])
+    assert len(statement["fingerprint"]["sha256"]) == 64
+
+
+def test_json_flag_prints_the_statement(tmp_path, capsys):
+    code, out, err = _run(capsys, "settle", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
+                          "--cycle", "1", "--json", "--out", str(tmp_path))
+    assert code == 0
+    statement = json.loads(out)
+    assert statement["cycle"]["periods"] == [1, 2, 3]
+    assert "cycle-1.pdf" in err
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path, capsys):
+    outputs = []
+    for run in ("a", "b"):
+        _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "3",
+             "--out", str(tmp_path / run))
+        folder = tmp_path / run / "gaomidian-2025"
+        outputs.append(((folder / "period-03.json").read_bytes(), (folder / "period-03.pdf").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_pdf_embeds_the_cjk_font_and_shows_the_numbers(tmp_path, capsys):
+    _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "3",
+         "--out", str(tmp_path))
+    reader = PdfReader(tmp_path / "gaomidian-2025" / "period-03.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    for expected in ("结算单", "北京兴众联城信息技术有限公司", "431,520.00", "85,920.00", "甲方审核", "乙方确认"):
+        assert expected in text
+    fonts = [font for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()]
+    descriptors = [f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                   if "/DescendantFonts" in f.get_object() else f.get_object().get("/FontDescriptor")
+                   for f in fonts]
+    assert any(d is not None and "/FontFile2" in d.get_object() for d in descriptors)
+
+
+def test_nothing_is_written_when_the_pdf_fails(tmp_path, capsys, monkeypatch):
+    def broken(statement):
+        raise RuntimeError("renderer broke")
+    monkeypatch.setattr(pdf, "render", broken)
+    with pytest.raises(RuntimeError):
+        cli.main(["settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "1",
+                  "--out", str(tmp_path)])
+    assert not list(tmp_path.rglob("*.json"))
+
+
+def test_periods_lists_months_and_cycles(capsys):
+    code, out, _ = _run(capsys, "periods", "gaomidian-2025")
+    assert code == 0
+    assert "   1  2025-10-28  2025-11-27  1" in out
+    assert "支付周期 4: 2026-07-28 至 2026-10-27（第 10,11,12 期）" in out
+
+
+BAD_FACTS = [
+    ("events:\n  - {type: zero_point_order, date: 2026-01-03}\n",
+     ["p.yaml:4", "events[0].date", "outside period 2", "2025-11-28..2025-12-27"]),
+    ("events:\n  - {type: zero_pint, date: 2025-12-03}\n",
+     ["p.yaml:4", "unknown event type 'zero_pint'", "zero_point_order (0分工单)"]),
+    ("events:\n  - {type: zero_point_order, date: 2025-12-03, count: 0}\n",
+     ["p.yaml:4", "events[0].count", "greater than or equal to 1"]),
+    ("events:\n  - {type: zero_point_order, date: 2025-12-03, count: -2}\n",
+     ["events[0].count"]),
+    ("rating: 很好\n", ["p.yaml:3", "rating", "优秀 | 良好 | 待提升"]),
+    ("events: [\n", ["YAML syntax error"]),
+    ("colour: red\n", ["p.yaml:3", "colour: unknown key", "contract, period, rating, events"]),
+    ("events:\n  - {type: zero_point_order, date: 2025-12-32}\n", ["p.yaml:4", "not a real date"]),
+    ("events:\n  - {type: obligation_delay, date: 2025-12-03}\n", ["needs days"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 100.005}\n",
+     ["events[0].amount", "more than two decimals"]),
+]
+
+
+@pytest.mark.parametrize("body, expected", BAD_FACTS)
+def test_bad_facts_are_refused_with_file_line_and_field(tmp_path, capsys, body, expected):
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    (facts / "p.yaml").write_text(f"contract: gaomidian-2025\nperiod: 2\n{body}", "utf-8")
+    code, out, err = _run(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
+                          "--out", str(tmp_path / "out"))
+    assert code == 2
+    for fragment in expected:
+        assert fragment in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("contract: other-2025\nperiod: 2\n", "facts are for contract 'other-2025'"),
+    ("contract: gaomidian-2025\nperiod: 13\n", "period 13 is outside the term (valid: 1..12)"),
+])
+def test_facts_for_another_contract_or_period_are_refused(tmp_path, capsys, header, expected):
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    (facts / "p.yaml").write_text(header, "utf-8")
+    code, _, err = _run(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
+                        "--out", str(tmp_path / "out"))
+    assert (code, expected in err) == (2, True)
+
+
+def test_two_files_for_one_period_are_refused(tmp_path, capsys):
+    facts = tmp_path / "facts"
+    shutil.copytree(EXAMPLES / "gaomidian-2025", facts)
+    shutil.copy(facts / "period-02.yaml", facts / "period-02-copy.yaml")
+    code, _, err = _run(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
+                        "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "period 2 is already given by period-02-copy.yaml" in err or "already given" in err
+
+
+def test_missing_facts_for_the_settled_period_is_refused(tmp_path, capsys):
+    code, _, err = _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
+                        "--period", "7", "--out", str(tmp_path))
+    assert code == 2
+    assert "no facts file for period 7" in err
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["settle", GAOMIDIAN, "x", "--period", "0"], "must be 1 or more"),
+    (["settle", GAOMIDIAN, "x", "--period", "two"], "not a whole number"),
+    (["settle", GAOMIDIAN, "x"], "one of the arguments --period --cycle is required"),
+    (["settle", GAOMIDIAN, "x", "--period", "1", "--cycle", "1"], "not allowed with"),
+])
+def test_bad_arguments_exit_2_with_usage(capsys, args, expected):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(args)
+    assert caught.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_unknown_contract_lists_known_ones(tmp_path, capsys):
+    code, _, err = _run(capsys, "settle", "gaomidan-2025", str(tmp_path), "--period", "1")
+    assert code == 2
+    assert "one of: gaomidian-2025" in err
