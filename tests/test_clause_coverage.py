@@ -57,15 +57,24 @@ def loaded(request):
     return load_contract(request.param)
 
 
-def test_every_numbered_clause_of_the_seed_is_encoded(loaded):
-    seed = (SEEDS / loaded.contract.seed).read_text("utf-8")
+@pytest.fixture
+def seed_text(loaded) -> str:
+    """The signed text, from ../shared/seeds beside the clone (where CI puts it)."""
+    path = SEEDS / loaded.contract.seed
+    if not SEEDS.is_dir():
+        pytest.skip(f"the signed texts are not beside this clone ({SEEDS} is absent)")
+    return path.read_text("utf-8")
+
+
+def test_every_numbered_clause_of_the_seed_is_encoded(loaded, seed_text):
+    seed = seed_text
     encoded = {clause.id for clause in loaded.contract.clauses}
     missing = seed_clause_ids(seed) - encoded
     assert not missing, f"clauses in the signed text but not in the YAML: {sorted(missing)}"
 
 
-def test_every_clause_text_is_verbatim_from_the_seed(loaded):
-    seed = _squash((SEEDS / loaded.contract.seed).read_text("utf-8"))
+def test_every_clause_text_is_verbatim_from_the_seed(loaded, seed_text):
+    seed = _squash(seed_text)
     reworded = [clause.id for clause in loaded.contract.clauses
                 if not all(_squash(piece) in seed for piece in clause.text.split("〔…〕"))]
     assert not reworded, f"clause texts that are not verbatim excerpts of the seed: {reworded}"
