@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import money
 from ..outcome import Outcome
-from .base import Rule, amount_of, current_event, event_trace
+from .base import Rule, amount_of, current_event
 
 
 def when(rule: Rule) -> dict:
@@ -17,15 +17,11 @@ def then(rule: Rule, matched: dict) -> Outcome:
     advanced = amount_of(event)
     rate = rule.params.surcharge_rate
     surcharge = money.fen(advanced * rate)
-    refs = [event["ref"]] if event.get("ref") else []
-    facts = [event_trace(event)]
     label = rule.terms.event_label(event["type"])
-    recovered = rule.line(type=event["type"], quantity=1, unit_amount=advanced, amount=advanced,
-                          refs=refs, explanation=f"{label} {money.grouped(advanced)} 元，全额扣回",
-                          facts=facts)
-    penalty = rule.line(type=f"{event['type']}_surcharge", quantity=1, unit_amount=surcharge,
-                        amount=surcharge, refs=refs,
-                        explanation=(f"{label} {money.grouped(advanced)} 元 × {money.percent(rate)}"
-                                     f" 违约金 = {money.grouped(surcharge)} 元"),
-                        facts=facts)
+    recovered = rule.event_line(event, quantity=1, unit_amount=advanced, amount=advanced,
+                                explanation=f"{label} {money.grouped(advanced)} 元，全额扣回")
+    penalty = rule.event_line(event, type=f"{event['type']}_surcharge", quantity=1,
+                              unit_amount=surcharge, amount=surcharge,
+                              explanation=(f"{label} {money.grouped(advanced)} 元 × "
+                                           f"{money.percent(rate)} 违约金 = {money.grouped(surcharge)} 元"))
     return Outcome(lines=[recovered, penalty])

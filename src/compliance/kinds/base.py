@@ -53,6 +53,18 @@ class Rule:
         return Line(self.clause, type, quantity, unit_amount, amount, refs, explanation,
                     self.trace(facts, explanation))
 
+    def event_line(self, event: dict[str, Any], *, quantity, unit_amount: Decimal,
+                   amount: Decimal, explanation: str, type: str | None = None) -> Line:
+        """A line produced by one event: its ref and its trace come from the event."""
+        return self.line(type=type or event["type"], quantity=quantity, unit_amount=unit_amount,
+                         amount=amount, refs=[event["ref"]] if event.get("ref") else [],
+                         explanation=explanation, facts=[event_trace(event)])
+
+    def share_of_base(self) -> tuple[Decimal, Decimal]:
+        """For kinds with ``rate`` and ``base``: the base amount and fen(rate × base)."""
+        base = self.terms.base_amount(self.params.base)
+        return base, money.fen(self.params.rate * base)
+
     def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]]) -> list[Flag]:
         return [
             Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}", self.trace(facts, reason))

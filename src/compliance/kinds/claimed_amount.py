@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import money
 from ..outcome import Outcome
-from .base import Rule, amount_of, current_event, event_trace
+from .base import Rule, amount_of, current_event
 
 
 def when(rule: Rule) -> dict:
@@ -14,7 +14,6 @@ def then(rule: Rule, matched: dict) -> Outcome:
     event = matched["m"]
     amount = amount_of(event)
     explanation = f"{rule.terms.event_label(event['type'])} {money.grouped(amount)} 元，按实扣除"
-    line = rule.line(type=event["type"], quantity=1, unit_amount=amount, amount=amount,
-                     refs=[event["ref"]] if event.get("ref") else [], explanation=explanation,
-                     facts=[event_trace(event)])
+    line = rule.event_line(event, quantity=1, unit_amount=amount, amount=amount,
+                           explanation=explanation)
     return Outcome(lines=[line])

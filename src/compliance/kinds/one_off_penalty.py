@@ -32,15 +32,12 @@ def then(rule: Rule, matched: dict) -> Outcome:
         return Outcome(flags=rule.flags(rule.params.flags, reason, [event_trace(event)]))
     event = matched["m"]
     params = rule.params
-    base = rule.terms.base_amount(params.base)
-    unit = money.fen(params.rate * base)
+    base, unit = rule.share_of_base()
     count = event["count"]
     amount = money.fen(unit * count)
     label = rule.terms.event_label(event["type"])
     explanation = (f"{label} {count} 次 × {BASE_LABEL[params.base]} {money.grouped(base)} 元 × "
                    f"{money.percent(params.rate)} = {money.grouped(amount)} 元")
-    facts = [event_trace(event)]
-    line = rule.line(type=event["type"], quantity=count, unit_amount=unit, amount=amount,
-                     refs=[event["ref"]] if event.get("ref") else [], explanation=explanation,
-                     facts=facts)
+    line = rule.event_line(event, quantity=count, unit_amount=unit, amount=amount,
+                           explanation=explanation)
     return Outcome(lines=[line])

@@ -16,8 +16,7 @@ def when(rule: Rule) -> dict:
 def then(rule: Rule, matched: dict) -> Outcome:
     event = matched["m"]
     params = rule.params
-    base = rule.terms.base_amount(params.base)
-    daily = money.fen(params.rate * base)
+    base, daily = rule.share_of_base()
     days = event["days"]
     amount = money.fen(daily * days)
     explanation = (
@@ -28,12 +27,10 @@ def then(rule: Rule, matched: dict) -> Outcome:
     if params.cap is not None and amount > money.fen(params.cap * base):
         amount = money.fen(params.cap * base)
         explanation += f"，以 {money.percent(params.cap)} 为上限：{money.grouped(amount)} 元"
-    facts = [event_trace(event)]
-    line = rule.line(type=event["type"], quantity=days, unit_amount=daily, amount=amount,
-                     refs=[event["ref"]] if event.get("ref") else [], explanation=explanation,
-                     facts=facts)
+    line = rule.event_line(event, quantity=days, unit_amount=daily, amount=amount,
+                           explanation=explanation)
     outcome = Outcome(lines=[line])
     if params.flag_from_days is not None and days >= params.flag_from_days:
         reason = f"逾期 {days} 日（达到 {params.flag_from_days} 日）"
-        outcome.flags.extend(rule.flags(params.flags, reason, facts))
+        outcome.flags.extend(rule.flags(params.flags, reason, [event_trace(event)]))
     return outcome
