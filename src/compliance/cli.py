@@ -95,9 +95,14 @@ def _summary(statement: dict) -> None:
     print(f"  应结算 {statement['gross']}  扣款 {statement['deductions_total']}  "
           f"净额 {statement['net']}  本期应付 {statement['payable']}（{statement['amount_in_words']}）")
     for line in statement["deductions"]:
-        print(f"  - [{line['clause']}] {line['explanation']}")
+        print(f"  - {_where(line)}[{line['clause']}] {line['explanation']}")
     for flag in statement["flags"]:
-        print(f"  ! [{flag['clause']}] {FLAG_LABELS[flag['kind']]}：{flag['message']}")
+        print(f"  ! {_where(flag)}[{flag['clause']}] {FLAG_LABELS[flag['kind']]}：{flag['message']}")
+
+
+def _where(item: dict) -> str:
+    """In a cycle statement, the month a line or flag belongs to."""
+    return f"第 {item['period']} 期 " if "period" in item else ""
 
 
 def _periods(args: argparse.Namespace) -> int:
