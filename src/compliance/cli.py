@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import output, pdf
+from .pdf import FLAG_LABELS, span_label
 from .contract import LoadedContract, load_contract, resolve_contract_path
 from .errors import UserError
 from .facts import load_facts
@@ -89,9 +90,7 @@ def _settle(args: argparse.Namespace) -> int:
 
 
 def _summary(statement: dict) -> None:
-    from .pdf import FLAG_LABELS, _span
-
-    print(f"{statement['contract_title']}  {_span(statement)}")
+    print(f"{statement['contract_title']}  {span_label(statement)}")
     print(f"  应结算 {statement['gross']}  扣款 {statement['deductions_total']}  "
           f"净额 {statement['net']}  本期应付 {statement['payable']}（{statement['amount_in_words']}）")
     for line in statement["deductions"]:

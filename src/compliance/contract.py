@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import pendulum
 from pydantic import Field, model_validator
 
 from . import kinds, sourceyaml, validation
 from .errors import UserError
 from .fieldtypes import Effect, Money, Strict
 from .kinds.base import Rule
+from .periods import month_boundary
 
 CLAUSE_ID = r"^[0-9]+(\.[0-9]+)*(\([0-9]+\))?$"
 
@@ -160,9 +160,8 @@ class Contract(Strict):
 
     def periods_in_term(self) -> int | None:
         """How many contract months the term holds, or None if it does not end on a month's eve."""
-        anchor = pendulum.Date(self.term.start.year, self.term.start.month, self.term.start.day)
         for months in range(1, 121):
-            end = anchor.add(months=months).subtract(days=1)
+            end = month_boundary(self.term.start, months) - timedelta(days=1)
             if end == self.term.end:
                 return months
             if end > self.term.end:

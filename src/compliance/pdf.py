@@ -75,7 +75,7 @@ def _yuan(amount: str) -> Paragraph:
     return _p(money.grouped(Decimal(amount)), "right")
 
 
-def _span(statement: dict[str, Any]) -> str:
+def span_label(statement: dict[str, Any]) -> str:
     if "period" in statement:
         p = statement["period"]
         return f"第 {p['index']} 期（{p['start']} 至 {p['end']}，第 {p['cycle']} 支付周期）"
@@ -150,7 +150,7 @@ def _story(statement: dict[str, Any]) -> list[Any]:
             ["合同", statement["contract"]],
             ["甲方", statement["parties"]["buyer"]],
             ["乙方", statement["parties"]["vendor"]],
-            ["结算期间", _span(statement)],
+            ["结算期间", span_label(statement)],
             ["市级评价", statement.get("rating") or "—"],
             ["输入指纹 sha256", _p(statement["fingerprint"]["sha256"], "small")],
         ], [35, 135], header=False),
@@ -194,7 +194,7 @@ def render(statement: dict[str, Any]) -> bytes:
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
         bottomMargin=18 * mm, title=f"{statement['contract']} 结算单", author="compliance",
-        subject=_span(statement), creator="compliance", invariant=1,
+        subject=span_label(statement), creator="compliance", invariant=1,
     )
     footer = _footer(statement["fingerprint"]["sha256"])
     document.build(_story(statement), onFirstPage=footer, onLaterPages=footer)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pendulum
 
-from .contract import Contract
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .contract import Contract
 
 
 @dataclass(frozen=True)
@@ -49,30 +52,31 @@ class Cycle:
                 "periods": [period.index for period in self.periods]}
 
 
-def _month_boundary(anchor: date, months: int) -> date:
+def month_boundary(anchor: date, months: int) -> date:
+    """``anchor`` + ``months`` calendar months, computed from the anchor (31st → end of month)."""
     start = pendulum.Date(anchor.year, anchor.month, anchor.day).add(months=months)
     return date(start.year, start.month, start.day)
 
 
-def period(contract: Contract, index: int) -> Period:
+def period(contract: "Contract", index: int) -> Period:
     count = contract.periods_in_term()
     if not 1 <= index <= count:
         raise UserError(f"period {index} is outside the term", field="period",
                         valid=f"1..{count} ({contract.term.start}..{contract.term.end})")
-    start = _month_boundary(contract.term.start, index - 1)
-    end = _month_boundary(contract.term.start, index) - timedelta(days=1)
+    start = month_boundary(contract.term.start, index - 1)
+    end = month_boundary(contract.term.start, index) - timedelta(days=1)
     return Period(index, start, end, (index - 1) // contract.payment.cycle_months + 1)
 
 
-def all_periods(contract: Contract) -> list[Period]:
+def all_periods(contract: "Contract") -> list[Period]:
     return [period(contract, index) for index in range(1, contract.periods_in_term() + 1)]
 
 
-def cycle_count(contract: Contract) -> int:
+def cycle_count(contract: "Contract") -> int:
     return -(-contract.periods_in_term() // contract.payment.cycle_months)
 
 
-def cycle(contract: Contract, index: int) -> Cycle:
+def cycle(contract: "Contract", index: int) -> Cycle:
     count = cycle_count(contract)
     if not 1 <= index <= count:
         raise UserError(f"cycle {index} is outside the term", field="cycle", valid=f"1..{count}")
@@ -81,6 +85,3 @@ def cycle(contract: Contract, index: int) -> Cycle:
     last = min(index * months, contract.periods_in_term())
     return Cycle(index, tuple(period(contract, n) for n in range(first, last + 1)))
 
-
-def period_of(contract: Contract, day: date) -> Period | None:
-    return next((p for p in all_periods(contract) if p.contains(day)), None)

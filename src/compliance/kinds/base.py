@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from .. import money
 from ..fieldtypes import FlagSpec
-from ..outcome import Flag, Line, Outcome, Trace
+from ..outcome import Flag, Line, Trace
 
 SCOPE_LABEL = {"period": "当月", "cycle": "本支付周期", "term": "合同期内"}
 BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费"}
@@ -94,7 +94,3 @@ def event_trace(event: dict[str, Any]) -> dict[str, Any]:
 
 def amount_of(event: dict[str, Any]) -> Decimal:
     return money.from_fen_int(event["amount_fen"])
-
-
-def no_outcome() -> Outcome:
-    return Outcome()
