@@ -6,6 +6,7 @@ the line and the field, exits with status 2, and writes nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -126,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"compliance: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # output piped into head or less, closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
