@@ -23,7 +23,7 @@ from .facts import FactsBook
 from .kinds import registry
 from .kinds.base import Rule, event_trace
 from .outcome import Outcome
-from .periods import Period
+from .periods import Period, cycle_index
 
 
 def clause_order(clause_id: str) -> tuple[int, ...]:
@@ -64,7 +64,7 @@ class Evaluator:
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, period)))
             outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
-            deductions = sum((line.amount for line in outcome.lines), Decimal("0"))
+            deductions = outcome.deductions()
             balance = {"t": "balance", "gross_fen": money.to_fen_int(gross),
                        "deductions_fen": money.to_fen_int(deductions),
                        "net_fen": money.to_fen_int(gross - deductions)}
@@ -90,25 +90,21 @@ class Evaluator:
     def _counter(self, rule: Rule, spec, events, period: Period) -> dict[str, Any]:
         mine = [e for e in events if e.event.type in spec.event_types]
         now = [e for e in mine if e.period == period.index]
-        cycle_months = self.loaded.contract.payment.cycle_months
+        contract = self.loaded.contract
         return {
             "t": "counter", "rule": rule.id, "name": spec.name,
             "period": sum(e.event.count for e in now),
             "cycle": sum(e.event.count for e in mine
-                         if (e.period - 1) // cycle_months + 1 == period.cycle),
+                         if cycle_index(contract, e.period) == period.cycle),
             "term": sum(e.event.count for e in mine),
             "refs": sorted(e.event.ref for e in now if e.event.ref),
             "items": [event_trace(e.as_fact(period.index)) for e in now],
         }
 
     def _subtotal_facts(self, outcome: Outcome) -> list[dict[str, Any]]:
-        facts = []
-        for prefix in self._subtotals:
-            amount = sum((line.amount for line in outcome.lines
-                          if line.clause == prefix or line.clause.startswith(prefix + ".")),
-                         Decimal("0"))
-            facts.append({"t": "subtotal", "prefix": prefix, "amount_fen": money.to_fen_int(amount)})
-        return facts
+        return [{"t": "subtotal", "prefix": prefix,
+                 "amount_fen": money.to_fen_int(outcome.deductions(prefix))}
+                for prefix in self._subtotals]
 
 
 def _conditions(when: dict | list[dict]) -> list[dict]:

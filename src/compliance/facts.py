@@ -134,12 +134,12 @@ def _load_file(path: Path, contract: Contract) -> FactsFile:
         raise UserError("a facts file must be a YAML mapping with contract, period and events",
                         file=path, line=1)
     facts = validation.validate(PeriodFacts, document, path, {"contract": contract})
-    period = periods.period(contract, facts.period) if 1 <= facts.period <= contract.periods_in_term() \
-        else None
-    if period is None:
-        raise UserError(f"period {facts.period} is outside the term", file=path,
-                        line=sourceyaml.line_of(document, ("period",)), field="period",
-                        valid=f"1..{contract.periods_in_term()}")
+    try:
+        period = periods.period(contract, facts.period)
+    except UserError as outside:
+        outside.file, outside.line = path, sourceyaml.line_of(document, ("period",))
+        outside.valid = f"1..{contract.periods_in_term()}"
+        raise
     recorded = []
     for index, event in enumerate(facts.events):
         line = sourceyaml.line_of(document, ("events", index))

@@ -82,6 +82,12 @@ class Outcome:
     lines: list[Line] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
 
+    def deductions(self, clause_prefix: str | None = None) -> Decimal:
+        """The sum of the lines, or of those under one clause group (``4.6`` holds 4.6.1…)."""
+        return sum((line.amount for line in self.lines
+                    if clause_prefix is None or line.clause == clause_prefix
+                    or line.clause.startswith(clause_prefix + ".")), Decimal("0"))
+
     def extend(self, other: "Outcome") -> None:
         self.lines.extend(other.lines)
         self.flags.extend(other.flags)

@@ -58,6 +58,11 @@ def month_boundary(anchor: date, months: int) -> date:
     return date(start.year, start.month, start.day)
 
 
+def cycle_index(contract: "Contract", period_index: int) -> int:
+    """The payment cycle that contract month ``period_index`` belongs to."""
+    return (period_index - 1) // contract.payment.cycle_months + 1
+
+
 def period(contract: "Contract", index: int) -> Period:
     count = contract.periods_in_term()
     if not 1 <= index <= count:
@@ -65,7 +70,7 @@ def period(contract: "Contract", index: int) -> Period:
                         valid=f"1..{count} ({contract.term.start}..{contract.term.end})")
     start = month_boundary(contract.term.start, index - 1)
     end = month_boundary(contract.term.start, index) - timedelta(days=1)
-    return Period(index, start, end, (index - 1) // contract.payment.cycle_months + 1)
+    return Period(index, start, end, cycle_index(contract, index))
 
 
 def all_periods(contract: "Contract") -> list[Period]:

@@ -37,7 +37,7 @@ def _fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int) -> d
 
 
 def _totals(gross: Decimal, outcome: Outcome) -> dict[str, Any]:
-    deductions = sum((line.amount for line in outcome.lines), ZERO)
+    deductions = outcome.deductions()
     net = gross - deductions
     suspended = any(flag.kind == "payment_suspension" for flag in outcome.flags)
     positive = max(net, ZERO)
