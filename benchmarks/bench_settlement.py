@@ -57,7 +57,7 @@ def main() -> int:
         folder = Path(temporary)
         generate_year(folder, loaded.contract, args.events_per_month, args.seed)
         started = time.perf_counter()
-        book = load_facts(folder, loaded.contract)
+        book = load_facts(folder, loaded)
         load_seconds = time.perf_counter() - started
 
         spans = [(period_statement, p.index) for p in all_periods(loaded.contract)]

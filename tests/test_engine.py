@@ -60,7 +60,7 @@ def test_exactly_twenty_percent_does_not_trigger(tmp_path, write_facts, orders, 
     loaded = load_contract(write_contract(tmp_path))
     folder = write_facts("test-contract", 1, [{"type": "zero_point_order", "date": "2025-02-03",
                                                "count": orders}])
-    statement = period_statement(loaded, load_facts(folder, loaded.contract), 1)
+    statement = period_statement(loaded, load_facts(folder, loaded), 1)
     assert statement["deductions_total"] == f"{orders * 5000}.00"
     assert any(flag["kind"] == "termination_right" for flag in statement["flags"]) is flagged
 
@@ -121,7 +121,7 @@ def test_engine_agrees_with_the_oracle_over_a_random_year(write_facts, seed):
                   if t not in ("rating", "delays") and month[t]]
         events += [{"type": "obligation_delay", "date": day, "days": d} for d in month["delays"]]
         folder = write_facts("gaomidian-2025", index, events, rating=month["rating"])
-    book = load_facts(folder, loaded.contract)
+    book = load_facts(folder, loaded)
     for index in history:
         statement = period_statement(loaded, book, index)
         expected_total, expected_flags = oracle(history, index)

@@ -96,14 +96,14 @@ def given_rating(settlement: Settlement, period: int, tier: str) -> None:
 @when(parsers.parse("结算第 {period:d} 期"))
 def settle_period(settlement: Settlement, period: int) -> None:
     settlement.write()
-    book = load_facts(settlement.folder, settlement.loaded.contract)
+    book = load_facts(settlement.folder, settlement.loaded)
     settlement.statement = period_statement(settlement.loaded, book, period)
 
 
 @when(parsers.parse("结算第 {cycle:d} 支付周期"))
 def settle_cycle(settlement: Settlement, cycle: int) -> None:
     settlement.write()
-    book = load_facts(settlement.folder, settlement.loaded.contract)
+    book = load_facts(settlement.folder, settlement.loaded)
     settlement.statement = cycle_statement(settlement.loaded, book, cycle)
 
 

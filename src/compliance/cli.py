@@ -70,7 +70,7 @@ def _load(argument: str) -> LoadedContract:
 
 def _settle(args: argparse.Namespace) -> int:
     loaded = _load(args.contract)
-    book = load_facts(args.facts, loaded.contract)
+    book = load_facts(args.facts, loaded)
     if args.period is not None:
         statement = period_statement(loaded, book, args.period)
         stem = f"period-{args.period:02d}"

@@ -20,10 +20,12 @@ from pydantic import Field, model_validator
 from . import kinds, sourceyaml, validation
 from .errors import UserError
 from .fieldtypes import Effect, Money, Strict
+from .kinds import tranche as tranche_kind
 from .kinds.base import Rule
+from .numbering import CLAUSE_ID
 from .periods import month_boundary
-
-CLAUSE_ID = r"^[0-9]+(\.[0-9]+)*(\([0-9]+\))?$"
+from .quote import QuoteTable
+from .renewal import Renewal, RenewalLimits, check_renewals
 
 
 class Parties(Strict):
@@ -66,12 +68,26 @@ class Payment(Strict):
     clause: str
 
 
+EventField = Literal["days", "amount", "tranche", "deliverable"]
+
+
 class EventType(Strict):
-    """A kind of fact the contract's rules consume, with its Chinese label."""
+    """A kind of fact the contract's rules consume, with its Chinese label and the fields
+    an event of this type must (``requires``) or may (``optional``) carry."""
 
     label: str
     unit: str = "次"
-    requires: list[Literal["days", "amount"]] = []
+    requires: list[EventField] = []
+    optional: list[EventField] = []
+
+
+class Deliverable(Strict):
+    """A 服务成果 the vendor submits for acceptance, priced by lines of the quote table."""
+
+    id: str
+    label: str
+    quote_lines: list[str]
+    clause: str
 
 
 class RuleSpec(Strict):
@@ -116,9 +132,13 @@ class Contract(Strict):
     signed: date
     term: Term
     total_price: TotalPrice
-    fees: list[FeeLine]
-    payment: Payment
-    ratings: list[str]
+    fees: list[FeeLine] = []
+    payment: Payment | None = None
+    quote: QuoteTable | None = None
+    deliverables: list[Deliverable] = []
+    renewal_limits: RenewalLimits | None = None
+    renewals: list[Renewal] = []
+    ratings: list[str] = []
     event_types: dict[str, EventType]
     clauses: list[Clause]
 
@@ -129,15 +149,36 @@ class Contract(Strict):
         if duplicates:
             raise ValueError(f"clause ids appear more than once: {', '.join(duplicates)}")
         for where, clause in (("term", self.term.clause), ("total_price", self.total_price.clause),
-                              ("payment", self.payment.clause),
-                              *(("fees", fee.clause) for fee in self.fees)):
+                              *self._structure_clauses()):
             if clause not in ids:
                 raise ValueError(f"{where} cites clause {clause}, which is not among the clauses")
         if self.periods_in_term() is None:
             raise ValueError(
                 f"term {self.term.start}..{self.term.end} is not a whole number of contract months"
             )
+        if self.quote is not None and self.quote.total != self.total_price.amount:
+            raise ValueError(f"quote total {self.quote.total} differs from total_price "
+                             f"{self.total_price.amount}")
+        self._check_deliverables()
+        check_renewals(self.renewal_limits, self.renewals, self.term, self.total_price.amount)
         return self
+
+    def _structure_clauses(self):
+        """(where, clause) for every part of the structure that cites a clause."""
+        yield from (("fees", fee.clause) for fee in self.fees)
+        yield from (("deliverables", d.clause) for d in self.deliverables)
+        for where, part in (("payment", self.payment), ("quote", self.quote),
+                            ("renewal_limits", self.renewal_limits)):
+            if part is not None:
+                yield where, part.clause
+
+    def _check_deliverables(self) -> None:
+        known = self.quote.line_ids() if self.quote else []
+        for deliverable in self.deliverables:
+            unknown = [line for line in deliverable.quote_lines if line not in known]
+            if unknown:
+                raise ValueError(f"deliverable {deliverable.id} names quote lines {unknown} that "
+                                 f"the quote table does not have (lines: {', '.join(known)})")
 
     # --- what rules and statements ask of the contract -------------------------------------
 
@@ -145,6 +186,20 @@ class Contract(Strict):
     def monthly_fee(self) -> Decimal:
         """当月服务费: the sum of the monthly fee lines."""
         return sum((fee.monthly for fee in self.fees), Decimal("0"))
+
+    @property
+    def cycle_months(self) -> int:
+        """Months per payment cycle; a contract paid in tranches is one cycle for the term."""
+        return self.payment.cycle_months if self.payment else self.periods_in_term()  # type: ignore[return-value]
+
+    def deliverable(self, deliverable_id: str) -> Deliverable:
+        return next(d for d in self.deliverables if d.id == deliverable_id)
+
+    def deliverable_amount(self, deliverable_id: str) -> Decimal:
+        """The price of a deliverable: the sum of its quote-table lines."""
+        lines = self.quote.lines_by_id() if self.quote else {}
+        return sum((lines[i].amount for i in self.deliverable(deliverable_id).quote_lines),
+                   Decimal("0"))
 
     def base_amount(self, base: str) -> Decimal:
         return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee}[base]
@@ -182,10 +237,21 @@ class LoadedContract:
     def period_count(self) -> int:
         return self.contract.periods_in_term()  # type: ignore[return-value]
 
+    @cached_property
+    def tranches(self) -> list[Rule]:
+        """The payment tranches (第一次付款 …), by number."""
+        return sorted((rule for rule in self.rules if rule.kind == "tranche"),
+                      key=lambda rule: rule.params.number)
+
+    @cached_property
+    def tranche_amounts(self) -> dict[int, Decimal]:
+        return {rule.params.number: tranche_kind.amount(rule) for rule in self.tranches}
+
 
 def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
     registry = kinds.registry()
-    context = {"event_types": list(contract.event_types), "ratings": contract.ratings}
+    context = {"event_types": list(contract.event_types), "ratings": contract.ratings,
+               "deliverables": [d.id for d in contract.deliverables]}
     rules = []
     for c_index, clause in enumerate(contract.clauses):
         for r_index, spec in enumerate(clause.rules):
@@ -198,7 +264,12 @@ def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
                                 valid=", ".join(sorted(registry)))
             params = validation.validate(kind.params_model, spec.params, path, context,
                                          at=at + ("params",), root=document)
-            rules.append(Rule(f"{clause.id}#{r_index + 1}", clause.id, spec.kind, params, contract))
+            rule = Rule(f"{clause.id}#{r_index + 1}", clause.id, spec.kind, params, contract)
+            problem = getattr(kind.module, "check", lambda r: None)(rule)
+            if problem:
+                raise UserError(problem, file=path, line=sourceyaml.line_of(document, at),
+                                field=f"clauses[{c_index}].rules[{r_index}].params")
+            rules.append(rule)
     return rules
 
 

@@ -1,19 +1,29 @@
-"""Settling one contract month through durable-rules.
+"""Settling a contract month, and judging the term's tranches, through durable-rules.
 
 The contract's rules are compiled once per process into one durable-rules
-ruleset. Each settlement opens a fresh session and asserts facts in three stages,
-each stage seeing what the previous one produced:
+ruleset. Each settlement opens a fresh session and asserts facts in stages,
+each stage seeing what the previous one produced.
+
+A contract month (``settle``):
 
 1. counters (occurrences per rule and scope), ratings, and the month's events:
    the occurrence rules fire and produce deduction lines and flags;
 2. subtotals of the month's deductions per clause group (for ratio thresholds);
 3. the balance (gross, deductions, net), for the netting rule.
 
+The term, for payment tranches (``judge_term``):
+
+1. every event so far (none of them "current") and the date of judgement (``as_of``):
+   notices left uncured fire;
+2. each dated tranche: payment conditions fire, met or missing;
+3. each missing condition, then each late tranche: late-payment interest fires
+   unless excused.
+
 This module only counts and sums; every decision is a rule's.
 """
 from __future__ import annotations
 
-import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,12 +33,8 @@ from .facts import FactsBook
 from .kinds import registry
 from .kinds.base import Rule, event_trace
 from .outcome import Outcome
+from .numbering import clause_order
 from .periods import Period, cycle_index
-
-
-def clause_order(clause_id: str) -> tuple[int, ...]:
-    """Sort key for clause ids in the contract's numbering: 4.6.10 after 4.6.9."""
-    return tuple(int(part) for part in re.findall(r"[0-9]+", clause_id))
 
 
 class Evaluator:
@@ -40,7 +46,7 @@ class Evaluator:
         self._modules = {rule.id: kinds[rule.kind].module for rule in loaded.rules}
         engine_rules = [
             rete.EngineRule(f"{rule.id}/{index}", condition, self._action(rule))
-            for rule in loaded.rules
+            for rule in loaded.rules if hasattr(self._modules[rule.id], "when")
             for index, condition in enumerate(_conditions(self._modules[rule.id].when(rule)))
         ]
         name = f"{loaded.contract.id}-{loaded.digest[:16]}"
@@ -71,11 +77,23 @@ class Evaluator:
             outcome.extend(_merge(session.assert_facts([balance])))
         finally:
             session.close()
-        outcome.lines.sort(key=lambda line: (clause_order(line.clause), line.trace.rule, line.type,
-                                             line.refs, line.explanation))
-        outcome.flags.sort(key=lambda flag: (clause_order(flag.clause), flag.trace.rule, flag.kind,
-                                             flag.message))
-        return outcome
+        return _sorted(outcome)
+
+    def judge_term(self, events: list[dict[str, Any]], as_of: date,
+                   tranches: list[dict[str, Any]]) -> Outcome:
+        """The payment conditions, interest and term-wide rights for the dated ``tranches``."""
+        session = self._ruleset.session()
+        try:
+            as_of_fact = {"t": "as_of", "date": as_of.isoformat(), "ordinal": as_of.toordinal()}
+            outcome = _merge(session.assert_facts([*events, as_of_fact]))
+            outcome.extend(_merge(session.assert_facts([dict(t, t="tranche") for t in tranches])))
+            missing = sorted({check.tranche for check in outcome.checks if not check.met})
+            late = [dict(t, t="late") for t in tranches if t["days_late"] > 0]
+            outcome.extend(_merge(session.assert_facts(
+                [{"t": "missing", "number": n} for n in missing] + late)))
+        finally:
+            session.close()
+        return _sorted(outcome)
 
     def _occurrence_facts(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:
         events = book.events_through(period.index)
@@ -97,6 +115,11 @@ class Evaluator:
             "cycle": sum(e.event.count for e in mine
                          if cycle_index(contract, e.period) == period.cycle),
             "term": sum(e.event.count for e in mine),
+            **{f"amount_{scope}_fen": sum(money.to_fen_int(e.event.amount) for e in group
+                                          if e.event.amount is not None)
+               for scope, group in (("period", now), ("term", mine),
+                                    ("cycle", [e for e in mine
+                                               if cycle_index(contract, e.period) == period.cycle]))},
             "refs": sorted(e.event.ref for e in now if e.event.ref),
             "items": [event_trace(e.as_fact(period.index)) for e in now],
         }
@@ -105,6 +128,17 @@ class Evaluator:
         return [{"t": "subtotal", "prefix": prefix,
                  "amount_fen": money.to_fen_int(outcome.deductions(prefix))}
                 for prefix in self._subtotals]
+
+
+def _sorted(outcome: Outcome) -> Outcome:
+    """Lines, flags and checks in the contract's reading order, whatever order rules fired in."""
+    outcome.lines.sort(key=lambda line: (clause_order(line.clause), line.tranche or 0,
+                                         line.trace.rule, line.type, line.refs, line.explanation))
+    outcome.flags.sort(key=lambda flag: (clause_order(flag.clause), flag.tranche or 0,
+                                         flag.trace.rule, flag.kind, flag.message))
+    outcome.checks.sort(key=lambda check: (check.tranche, clause_order(check.clause),
+                                           check.trace.rule, check.message))
+    return outcome
 
 
 def _conditions(when: dict | list[dict]) -> list[dict]:
@@ -128,3 +162,9 @@ def evaluator_for(loaded: LoadedContract) -> Evaluator:
     if loaded.digest not in _evaluators:
         _evaluators[loaded.digest] = Evaluator(loaded)
     return _evaluators[loaded.digest]
+
+
+def settle_period_outcome(loaded: LoadedContract, book: FactsBook, period: Period) -> Outcome:
+    """The lines and flags of one contract month that has a facts file."""
+    book.for_period(period.index)
+    return evaluator_for(loaded).settle(book, period, loaded.contract.monthly_fee)

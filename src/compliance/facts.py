@@ -6,6 +6,7 @@ cumulative clauses (高米店 4.6.3, 4.6.4, 4.6.5) read every earlier period.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from . import periods, sourceyaml, validation
-from .contract import Contract
+from .contract import Contract, LoadedContract
 from .errors import UserError
 from .fieldtypes import Day, Money, Strict
+
+PAYMENT = "payment_made"
+"""The event type of a payment the buyer made (date, amount, tranche)."""
 
 
 class Event(Strict):
@@ -26,6 +30,8 @@ class Event(Strict):
     count: int = Field(default=1, ge=1)
     days: int | None = Field(default=None, ge=1)
     amount: Money | None = None
+    tranche: int | None = Field(default=None, ge=1)
+    deliverable: str | None = None
     ref: str | None = None
     note: str | None = None
 
@@ -40,16 +46,24 @@ class Event(Strict):
 
     @model_validator(mode="after")
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
-        spec = info.context["contract"].event_types[self.type]
-        for field in ("days", "amount"):
+        contract = info.context["contract"]
+        spec = contract.event_types[self.type]
+        for field in ("days", "amount", "tranche", "deliverable"):
             given = getattr(self, field) is not None
             if field in spec.requires and not given:
                 raise ValueError(f"{self.type} ({spec.label}) needs {field}")
-            if given and field not in spec.requires:
+            if given and field not in spec.requires + spec.optional:
                 raise ValueError(f"{self.type} ({spec.label}) does not take {field}")
         if self.amount is not None and self.amount <= 0:
             raise ValueError("amount must be more than 0")
-        if spec.requires and self.count != 1:
+        known = [d.id for d in contract.deliverables]
+        if self.deliverable is not None and self.deliverable not in known:
+            raise ValueError(f"unknown deliverable {self.deliverable!r}; valid: {', '.join(known)}")
+        tranches = info.context["tranches"]
+        if self.tranche is not None and self.tranche not in tranches:
+            raise ValueError(f"the contract has no tranche {self.tranche}; valid: "
+                             + (", ".join(str(n) for n in sorted(tranches)) or "none"))
+        if (spec.requires or spec.optional) and self.count != 1:
             raise ValueError(f"{self.type} ({spec.label}) is recorded one event per occurrence; "
                              "leave count out")
         return self
@@ -95,6 +109,7 @@ class RecordedEvent:
             "t": "event", "type": e.type, "date": e.date.isoformat(), "count": e.count,
             "days": e.days, "amount_fen": None if e.amount is None else int(e.amount * 100),
             "amount": None if e.amount is None else f"{e.amount:.2f}", "ref": e.ref,
+            "tranche": e.tranche, "deliverable": e.deliverable, "ordinal": e.date.toordinal(),
             "period": self.period, "current": int(self.period == current), "source": self.source,
         }
 
@@ -128,12 +143,14 @@ class FactsBook:
         return self.files[index].facts.rating if index in self.files else None
 
 
-def _load_file(path: Path, contract: Contract) -> FactsFile:
+def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
+    contract = loaded.contract
     document = sourceyaml.load(path)
     if not isinstance(document, dict):
         raise UserError("a facts file must be a YAML mapping with contract, period and events",
                         file=path, line=1)
-    facts = validation.validate(PeriodFacts, document, path, {"contract": contract})
+    context = {"contract": contract, "tranches": loaded.tranche_amounts}
+    facts = validation.validate(PeriodFacts, document, path, context)
     try:
         period = periods.period(contract, facts.period)
     except UserError as outside:
@@ -151,17 +168,43 @@ def _load_file(path: Path, contract: Contract) -> FactsFile:
     return FactsFile(path, facts, tuple(recorded), hashlib.sha256(path.read_bytes()).hexdigest())
 
 
-def load_facts(folder: Path, contract: Contract) -> FactsBook:
-    """Load every ``*.yaml`` in ``folder``; two files for one period is an error."""
+def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
+    """Load every ``*.yaml`` in ``folder``; two files for one period is an error, and so are
+    payments that repeat one another or add up to more than their tranche."""
     if not folder.is_dir():
         raise UserError("facts folder not found", file=folder, field="FACTS_DIR",
                         valid="a folder of .yaml files, one per contract period")
     files: dict[int, FactsFile] = {}
     for path in sorted(folder.glob("*.yaml")):
-        loaded = _load_file(path, contract)
-        index = loaded.facts.period
+        facts_file = _load_file(path, loaded)
+        index = facts_file.facts.period
         if index in files:
             raise UserError(f"period {index} is already given by {files[index].path.name}",
                             file=path, field="period", valid="one facts file per period")
-        files[index] = loaded
-    return FactsBook(folder, files)
+        files[index] = facts_file
+    book = FactsBook(folder, files)
+    _check_payments(book, loaded.tranche_amounts)
+    return book
+
+
+def _check_payments(book: FactsBook, tranches: dict[int, Decimal]) -> None:
+    """A payment recorded twice, or payments adding up to more than their tranche, are refused."""
+    seen: dict[tuple, str] = {}
+    paid: dict[int, Decimal] = {}
+    for recorded in book.events_through(max(book.files, default=0)):
+        event = recorded.event
+        if event.type != PAYMENT or event.tranche is None:
+            continue
+        key = (event.tranche, event.date, event.amount)
+        file, _, line = recorded.source.rpartition(":")
+        if key in seen:
+            raise UserError(f"payment of {event.amount} on {event.date} for tranche {event.tranche} "
+                            f"is already recorded at {seen[key]}", file=book.folder / file,
+                            line=int(line), field="events", valid="each payment recorded once")
+        seen[key] = recorded.source
+        paid[event.tranche] = paid.get(event.tranche, Decimal("0")) + event.amount
+        if paid[event.tranche] > tranches[event.tranche]:
+            raise UserError(f"payments for tranche {event.tranche} add up to {paid[event.tranche]}, "
+                            f"more than the tranche's {tranches[event.tranche]}",
+                            file=book.folder / file, line=int(line), field="events.amount",
+                            valid=f"at most {tranches[event.tranche]} in all for tranche {event.tranche}")

@@ -14,6 +14,9 @@ FlagKind = Literal[
     "termination_right",
     "make_good",
     "refund_due",
+    "shortfall",
+    "vendor_suspension_right",
+    "vendor_termination_right",
 ]
 """What a flag on a statement tells the reader; each has a fixed Chinese label in the PDF."""
 
@@ -87,6 +90,7 @@ def _declared(kind: str):
 
 
 EventTypeName = Annotated[str, _declared("event_types")]
+DeliverableIds = Annotated[list[str], _declared("deliverables")]
 EventTypeNames = Annotated[list[str], _declared("event_types")]
 Tier = Annotated[str, _declared("ratings")]
 
@@ -110,6 +114,11 @@ PARAM_TYPES: dict[str, Any] = {
     "scope": Scope,
     "clause_prefix": str,
     "text": str,
+    "days": Annotated[int, AfterValidator(lambda n: n if n >= 0 else _raise("must be 0 or more"))],
+    "day_unit": Literal["working", "calendar"],
+    "anchors": list[Literal["signed", "term_end", "month_start"]],
+    "deliverables": DeliverableIds,
+    "date": Day,
 }
 """The parameter types a clause kind in ``rules/`` may declare."""
 

@@ -43,10 +43,15 @@ class Line:
     refs: list[str]
     explanation: str
     trace: Trace
+    owed_by: str = "vendor"
+    """Who pays the line: ``vendor`` (a deduction from what the buyer pays) or ``buyer``
+    (e.g. 城北 五(二)1 late-payment interest, owed to the vendor)."""
+    tranche: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "clause": self.clause,
+            **({"tranche": self.tranche} if self.tranche is not None else {}),
             "type": self.type,
             "quantity": str(self.quantity),
             "unit_amount": money.as_json(self.unit_amount),
@@ -65,29 +70,53 @@ class Flag:
     kind: FlagKind
     message: str
     trace: Trace
+    tranche: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "clause": self.clause,
+            **({"tranche": self.tranche} if self.tranche is not None else {}),
             "kind": self.kind,
             "message": self.message,
             "trace": self.trace.to_json(),
         }
 
 
+@dataclass(frozen=True)
+class Check:
+    """A condition on paying a tranche (羊坊店 3.4: invoice 10 days before payment), met or not."""
+
+    clause: str
+    tranche: int
+    met: bool
+    message: str
+    trace: Trace
+
+    def to_json(self) -> dict[str, Any]:
+        return {"clause": self.clause, "tranche": self.tranche, "met": self.met,
+                "message": self.message, "trace": self.trace.to_json()}
+
+
 @dataclass
 class Outcome:
-    """Lines and flags produced by one or more rule firings."""
+    """Lines, flags and payment conditions produced by one or more rule firings."""
 
     lines: list[Line] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
 
     def deductions(self, clause_prefix: str | None = None) -> Decimal:
-        """The sum of the lines, or of those under one clause group (``4.6`` holds 4.6.1…)."""
-        return sum((line.amount for line in self.lines
-                    if clause_prefix is None or line.clause == clause_prefix
-                    or line.clause.startswith(clause_prefix + ".")), Decimal("0"))
+        """The sum of the vendor's lines, or of those under one clause group (``4.6`` holds
+        4.6.1…)."""
+        return sum((line.amount for line in self.lines if line.owed_by == "vendor" and (
+                    clause_prefix is None or line.clause == clause_prefix
+                    or line.clause.startswith(clause_prefix + "."))), Decimal("0"))
+
+    def owed_by_buyer(self) -> Decimal:
+        """The sum of the lines the buyer owes the vendor (late-payment interest)."""
+        return sum((line.amount for line in self.lines if line.owed_by == "buyer"), Decimal("0"))
 
     def extend(self, other: "Outcome") -> None:
         self.lines.extend(other.lines)
         self.flags.extend(other.flags)
+        self.checks.extend(other.checks)

@@ -60,7 +60,7 @@ def month_boundary(anchor: date, months: int) -> date:
 
 def cycle_index(contract: "Contract", period_index: int) -> int:
     """The payment cycle that contract month ``period_index`` belongs to."""
-    return (period_index - 1) // contract.payment.cycle_months + 1
+    return (period_index - 1) // contract.cycle_months + 1
 
 
 def period(contract: "Contract", index: int) -> Period:
@@ -78,14 +78,14 @@ def all_periods(contract: "Contract") -> list[Period]:
 
 
 def cycle_count(contract: "Contract") -> int:
-    return -(-contract.periods_in_term() // contract.payment.cycle_months)
+    return -(-contract.periods_in_term() // contract.cycle_months)
 
 
 def cycle(contract: "Contract", index: int) -> Cycle:
     count = cycle_count(contract)
     if not 1 <= index <= count:
         raise UserError(f"cycle {index} is outside the term", field="cycle", valid=f"1..{count}")
-    months = contract.payment.cycle_months
+    months = contract.cycle_months
     first = (index - 1) * months + 1
     last = min(index * months, contract.periods_in_term())
     return Cycle(index, tuple(period(contract, n) for n in range(first, last + 1)))

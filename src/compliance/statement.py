@@ -13,7 +13,7 @@ from typing import Any
 
 from . import money
 from .contract import LoadedContract
-from .evaluation import evaluator_for
+from .evaluation import settle_period_outcome
 from .facts import FactsBook
 from .outcome import Outcome
 from .periods import Cycle, Period, cycle as cycle_of, period as period_of
@@ -68,11 +68,6 @@ def _interpretations(loaded: LoadedContract, outcome: Outcome) -> list[dict[str,
     cited = {item.clause for item in (*outcome.lines, *outcome.flags)}
     return [{"clause": clause.id, "interpretation": clause.interpretation}
             for clause in loaded.contract.clauses if clause.id in cited and clause.interpretation]
-
-
-def settle_period_outcome(loaded: LoadedContract, book: FactsBook, period: Period) -> Outcome:
-    book.for_period(period.index)
-    return evaluator_for(loaded).settle(book, period, loaded.contract.monthly_fee)
 
 
 def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict[str, Any]:

@@ -35,7 +35,7 @@ class KindSpec(Strict):
     kind: str
     title: str
     summary: str
-    produces: list[Literal["deduction", "flag"]]
+    produces: list[Literal["deduction", "flag", "tranche", "check", "owed_by_buyer", "milestone"]]
     params: dict[str, ParamSpec]
 
 

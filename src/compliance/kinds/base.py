@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from .. import money
 from ..fieldtypes import FlagSpec
-from ..outcome import Flag, Line, Trace
+from ..outcome import Check, Flag, Line, Trace
 
 SCOPE_LABEL = {"period": "当月", "cycle": "本支付周期", "term": "合同期内"}
 BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费"}
@@ -49,9 +49,10 @@ class Rule:
         return Trace(self.clause, self.id, self.kind, self.param_json(), facts, arithmetic)
 
     def line(self, *, type: str, quantity, unit_amount: Decimal, amount: Decimal,
-             refs: list[str], explanation: str, facts: list[dict[str, Any]]) -> Line:
+             refs: list[str], explanation: str, facts: list[dict[str, Any]],
+             owed_by: str = "vendor", tranche: int | None = None) -> Line:
         return Line(self.clause, type, quantity, unit_amount, amount, refs, explanation,
-                    self.trace(facts, explanation))
+                    self.trace(facts, explanation), owed_by, tranche)
 
     def event_line(self, event: dict[str, Any], *, quantity, unit_amount: Decimal,
                    amount: Decimal, explanation: str, type: str | None = None) -> Line:
@@ -65,9 +66,11 @@ class Rule:
         base = self.terms.base_amount(self.params.base)
         return base, money.fen(self.params.rate * base)
 
-    def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]]) -> list[Flag]:
+    def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]],
+              tranche: int | None = None) -> list[Flag]:
         return [
-            Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}", self.trace(facts, reason))
+            Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}", self.trace(facts, reason),
+                 tranche)
             for spec in specs
         ]
 
@@ -79,11 +82,7 @@ def counter_fact(rule: Rule, name: str, *tests: dict[str, Any]) -> dict[str, Any
 
 def current_event(event_types: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """A durable-rules condition on one event of the period being settled."""
-    if len(event_types) == 1:
-        of_type: dict[str, Any] = {"type": event_types[0]}
-    else:
-        of_type = {"$or": [{"type": name} for name in event_types]}
-    return {"$and": [{"t": "event"}, {"current": 1}, of_type]}
+    return {"$and": [{"t": "event"}, {"current": 1}, of_types(event_types)]}
 
 
 def event_trace(event: dict[str, Any]) -> dict[str, Any]:
@@ -94,3 +93,31 @@ def event_trace(event: dict[str, Any]) -> dict[str, Any]:
 
 def amount_of(event: dict[str, Any]) -> Decimal:
     return money.from_fen_int(event["amount_fen"])
+
+
+def of_types(event_types: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """A durable-rules test that a fact's type is one of ``event_types``."""
+    if len(event_types) == 1:
+        return {"type": event_types[0]}
+    return {"$or": [{"type": name} for name in event_types]}
+
+
+def tranche_fact(fact: str, *tests: dict[str, Any]) -> dict[str, Any]:
+    """A durable-rules condition on a tranche fact (``tranche``, ``late`` …) of the term."""
+    return {"$and": [{"t": fact}, *tests]}
+
+
+def event_of_tranche(event_types: list[str] | tuple[str, ...], alias: str,
+                     *tests: dict[str, Any]) -> dict[str, Any]:
+    """An event of the given types that names the tranche bound to ``alias``."""
+    return {"$and": [{"t": "event"}, of_types(event_types), {"tranche": {alias: "number"}}, *tests]}
+
+
+def check(rule: Rule, tranche: dict[str, Any], met: bool, message: str,
+          facts: list[dict[str, Any]]) -> Check:
+    return Check(rule.clause, tranche["number"], met, message, rule.trace(facts, message))
+
+
+def tranche_trace(tranche: dict[str, Any]) -> dict[str, Any]:
+    keys = ("number", "label", "due", "amount", "paid", "until", "days_late", "working_days_late")
+    return {"tranche": {key: tranche[key] for key in keys if tranche.get(key) is not None}}
