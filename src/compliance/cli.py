@@ -1,4 +1,5 @@
-"""The ``compliance`` command: settle a month or a payment cycle, list periods.
+"""The ``compliance`` command: settle a month, a payment cycle or a tranche; list the payment
+schedule and the periods.
 
 Bad input (facts, contracts, arguments) prints one clear error naming the file,
 the line and the field, exits with status 2, and writes nothing.
@@ -6,7 +7,9 @@ the line and the field, exits with status 2, and writes nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+from datetime import date
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -17,7 +20,9 @@ from .contract import LoadedContract, load_contract, resolve_contract_path
 from .errors import UserError
 from .facts import load_facts
 from .periods import all_periods, cycle, cycle_count
-from .statement import cycle_statement, period_statement
+from .schedule_view import print_schedule, schedule_listing
+from .statement import cycle_statement, period_statement, tranche_statement
+from .workdays import WorkCalendar, calendar
 
 EXIT_USER_ERROR = 2
 
@@ -55,13 +60,36 @@ def _parser() -> argparse.ArgumentParser:
     span = settle.add_mutually_exclusive_group(required=True)
     span.add_argument("--period", type=_positive, help="contract month number (1 = first month)")
     span.add_argument("--cycle", type=_positive, help="payment cycle number")
-    settle.add_argument("--json", action="store_true", help="also print the statement JSON")
+    span.add_argument("--tranche", type=_positive, help="payment tranche number (第 N 次付款)")
+    settle.add_argument("--json", action="store_true", help="print the statement JSON instead of "
+                                                            "the summary")
     settle.add_argument("--out", type=Path, default=Path("reports"),
                         help="output folder (default: reports/)")
+    _judgement_options(settle)
+
+    schedule = commands.add_parser("schedule", help="every tranche or cycle: due date and status")
+    schedule.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    schedule.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    schedule.add_argument("--json", action="store_true", help="print the schedule as JSON")
+    _judgement_options(schedule)
 
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     return parser
+
+
+def _judgement_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
+                        help="judge due dates and lateness as of this day (default: today)")
+    parser.add_argument("--calendar", type=Path, default=None, metavar="FILE",
+                        help="extra working-day calendar YAML: adds or replaces years")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date written YYYY-MM-DD") from None
 
 
 def _load(argument: str) -> LoadedContract:
@@ -74,9 +102,17 @@ def _settle(args: argparse.Namespace) -> int:
     if args.period is not None:
         statement = period_statement(loaded, book, args.period)
         stem = f"period-{args.period:02d}"
-    else:
+    elif args.cycle is not None:
+        _require(loaded.contract.payment is not None, "--cycle", "this contract is paid in "
+                 "tranches, not cycles", "--tranche N or --period N")
         statement = cycle_statement(loaded, book, args.cycle)
         stem = f"cycle-{args.cycle}"
+    else:
+        _require(bool(loaded.tranches), "--tranche", "this contract has no payment tranches",
+                 "--period N or --cycle N")
+        calendar, digest = _calendar(args)
+        statement = tranche_statement(loaded, book, args.tranche, _as_of(args), calendar, digest)
+        stem = f"tranche-{args.tranche}"
     folder = args.out / loaded.contract.id
     json_bytes = output.statement_json(statement)
     files = {folder / f"{stem}.json": json_bytes, folder / f"{stem}.pdf": pdf.render(statement)}
@@ -90,14 +126,58 @@ def _settle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require(condition: bool, field: str, message: str, valid: str) -> None:
+    if not condition:
+        raise UserError(message, field=field, valid=valid)
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    return args.as_of or date.today()
+
+
+def _calendar(args: argparse.Namespace) -> tuple[WorkCalendar, str | None]:
+    """The working-day calendar, with the user's file added, and that file's digest."""
+    if args.calendar is None:
+        return calendar(), None
+    if not args.calendar.is_file():
+        raise UserError("calendar file not found", file=args.calendar, field="--calendar",
+                        valid="a YAML file in the format of src/compliance/data/calendar-cn.yaml")
+    return calendar(args.calendar), hashlib.sha256(args.calendar.read_bytes()).hexdigest()
+
+
 def _summary(statement: dict) -> None:
     print(f"{statement['contract_title']}  {span_label(statement)}")
+    if "tranche" in statement:
+        _tranche_summary(statement)
     print(f"  应结算 {statement['gross']}  扣款 {statement['deductions_total']}  "
           f"净额 {statement['net']}  本期应付 {statement['payable']}（{statement['amount_in_words']}）")
-    for line in statement["deductions"]:
+    if statement.get("owed_by_buyer", "0.00") != "0.00":
+        print(f"  甲方应付迟延付款违约金 {statement['owed_by_buyer']}")
+    for line in statement["deductions"] + statement.get("owed_by_buyer_lines", []):
         print(f"  - {_where(line)}[{line['clause']}] {line['explanation']}")
     for flag in statement["flags"]:
         print(f"  ! {_where(flag)}[{flag['clause']}] {FLAG_LABELS[flag['kind']]}：{flag['message']}")
+
+
+def _tranche_summary(statement: dict) -> None:
+    tranche = statement["tranche"]
+    due = tranche["due"]
+    print(f"  状态 {tranche['status_label']}（截至 {statement['as_of']}）  "
+          + (f"付款期限 {due['how']}" if due else f"待：{'、'.join(tranche['trigger']['awaiting'])}"))
+    for check in statement["checks"]:
+        print(f"  {'✓' if check['met'] else '✗'} [{check['clause']}] {check['message']}")
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    loaded = _load(args.contract)
+    book = load_facts(args.facts, loaded)
+    calendar_, _ = _calendar(args)
+    listing = schedule_listing(loaded, book, _as_of(args), calendar_)
+    if args.json:
+        sys.stdout.write(output.statement_json(listing).decode("utf-8"))
+    else:
+        print_schedule(listing)
+    return 0
 
 
 def _where(item: dict) -> str:
@@ -121,7 +201,7 @@ def _periods(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"settle": _settle, "periods": _periods}[args.command]
+    handler = {"settle": _settle, "schedule": _schedule, "periods": _periods}[args.command]
     try:
         return handler(args)
     except UserError as error:

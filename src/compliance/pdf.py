@@ -33,6 +33,9 @@ FLAG_LABELS = {
     "termination_right": "甲方解除权",
     "make_good": "乙方补足",
     "refund_due": "乙方退款",
+    "shortfall": "未达承诺量",
+    "vendor_suspension_right": "乙方中止履行权",
+    "vendor_termination_right": "乙方解除权",
 }
 
 
@@ -76,6 +79,9 @@ def _yuan(amount: str) -> Paragraph:
 
 
 def span_label(statement: dict[str, Any]) -> str:
+    if "tranche" in statement:
+        t = statement["tranche"]
+        return f"{t['label']}（第 {t['number']} 次付款，截至 {statement['as_of']}）"
     if "period" in statement:
         p = statement["period"]
         return f"第 {p['index']} 期（{p['start']} 至 {p['end']}，第 {p['cycle']} 支付周期）"

@@ -8,6 +8,7 @@ max(−net, 0) (高米店 6.6).
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,9 @@ from . import money
 from .contract import LoadedContract
 from .evaluation import settle_period_outcome
 from .facts import FactsBook
-from .outcome import Outcome
+from .outcome import Flag, Line, Outcome
+from .schedule import STATUS_LABELS, TrancheState, payment_schedule
+from .workdays import WorkCalendar
 from .periods import Cycle, Period, cycle as cycle_of, period as period_of
 
 SCHEMA = "compliance.statement/1"
@@ -27,28 +30,35 @@ def _fees(loaded: LoadedContract) -> list[dict[str, Any]]:
             for fee in loaded.contract.fees]
 
 
-def _fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int) -> dict[str, Any]:
+def _fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int,
+                 extra: dict[str, str] | None = None) -> dict[str, Any]:
     """sha256 of the contract and of every facts file the statement read."""
     files = {book.files[n].path.name: book.files[n].sha256 for n in sorted(book.files) if n <= last_period}
     digest = hashlib.sha256(loaded.digest.encode())
-    for name, sha in files.items():
+    for name, sha in {**files, **(extra or {})}.items():
         digest.update(f"\n{name}:{sha}".encode())
-    return {"sha256": digest.hexdigest(), "contract_sha256": loaded.digest, "facts_sha256": files}
+    return {"sha256": digest.hexdigest(), "contract_sha256": loaded.digest, "facts_sha256": files,
+            **(extra or {})}
 
 
-def _totals(gross: Decimal, outcome: Outcome) -> dict[str, Any]:
+def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None) -> dict[str, Any]:
+    """The statement's sums. For a tranche (``paid`` given) what was already paid is taken off
+    and what the buyer owes the vendor (late-payment interest) is shown beside it."""
     deductions = outcome.deductions()
     net = gross - deductions
+    remaining = net - (paid or ZERO)
     suspended = any(flag.kind == "payment_suspension" for flag in outcome.flags)
-    positive = max(net, ZERO)
+    positive = max(remaining, ZERO)
     payable = ZERO if suspended else positive
     return {
         "gross": money.as_json(gross),
         "deductions_total": money.as_json(deductions),
         "net": money.as_json(net),
+        **({"already_paid": money.as_json(paid)} if paid is not None else {}),
         "payable": money.as_json(payable),
         "withheld": money.as_json(positive - payable),
-        "owed_by_vendor": money.as_json(max(-net, ZERO)),
+        "owed_by_vendor": money.as_json(max(-remaining, ZERO)),
+        **({"owed_by_buyer": money.as_json(outcome.owed_by_buyer())} if paid is not None else {}),
         "amount_in_words": money.in_words(payable),
     }
 
@@ -63,9 +73,10 @@ def _header(loaded: LoadedContract) -> dict[str, Any]:
     }
 
 
-def _interpretations(loaded: LoadedContract, outcome: Outcome) -> list[dict[str, str]]:
-    """The recorded interpretation of every clause that produced a line or a flag."""
-    cited = {item.clause for item in (*outcome.lines, *outcome.flags)}
+def _interpretations(loaded: LoadedContract, outcome: Outcome,
+                     also: list[str] = ()) -> list[dict[str, str]]:
+    """The recorded interpretation of every clause that produced a line, flag or condition."""
+    cited = {item.clause for item in (*outcome.lines, *outcome.flags, *outcome.checks)} | set(also)
     return [{"clause": clause.id, "interpretation": clause.interpretation}
             for clause in loaded.contract.clauses if clause.id in cited and clause.interpretation]
 
@@ -81,7 +92,7 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dic
         "rating": book.rating(index),
         "fees": _fees(loaded),
         "deductions": [line.to_json() for line in outcome.lines],
-        **_totals(gross, outcome),
+        **totals(gross, outcome),
         "flags": [flag.to_json() for flag in outcome.flags],
         "interpretations": _interpretations(loaded, outcome),
         "fingerprint": _fingerprint(loaded, book, index),
@@ -105,8 +116,66 @@ def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict
         "cycle": cycle.to_json(),
         "fees": fees,
         "deductions": deductions,
-        **_totals(gross, combined),
+        **totals(gross, combined),
         "flags": flags,
         "interpretations": _interpretations(loaded, combined),
         "fingerprint": _fingerprint(loaded, book, cycle.periods[-1].index),
     }
+
+
+def _arose(item: Line | Flag) -> str | None:
+    """The date of the latest fact behind a line or flag."""
+    return max((f["date"] for f in item.trace.facts if "date" in f), default=None)
+
+
+def tranche_json(state: TrancheState) -> dict[str, Any]:
+    """A tranche's amount, trigger, due date and status, as statements and schedules show it."""
+    params = state.rule.params
+    due = state.due
+    return {
+        "number": state.number, "label": state.label, "clause": state.rule.clause,
+        "share": None if params.share is None else str(params.share),
+        "amount": money.as_json(state.amount),
+        "trigger": {"date": state.trigger.day.isoformat() if state.trigger.day else None,
+                    "basis": list(state.trigger.basis), "awaiting": list(state.trigger.awaiting)},
+        "due": None if due is None else {"date": due.day.isoformat(), "provisional": due.provisional,
+                                         "note": due.note, "how": state.due_how},
+        "status": state.status, "status_label": STATUS_LABELS[state.status],
+        "payments": [{"date": p.event.date.isoformat(), "amount": money.as_json(p.event.amount),
+                      "source": p.source} for p in state.payments],
+        "paid": money.as_json(state.paid),
+        "days_late": state.days_late, "working_days_late": state.working_days_late,
+    }
+
+
+def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_of: date,
+                      calendar: WorkCalendar, calendar_digest: str | None = None) -> dict[str, Any]:
+    """The statement of one payment tranche as of ``as_of``: its amount and due date, the
+    conditions on paying it, the deductions it nets, and what each side owes."""
+    schedule = payment_schedule(loaded, book, as_of, calendar)
+    state = schedule.tranche(number)
+    outcome = state.outcome
+    vendor_lines = [line for line in outcome.lines if line.owed_by == "vendor"]
+    buyer_lines = [line for line in outcome.lines if line.owed_by == "buyer"]
+    extra = {"as_of": as_of.isoformat(), **({"calendar_sha256": calendar_digest}
+                                             if calendar_digest else {})}
+    return {
+        **_header(loaded),
+        "as_of": as_of.isoformat(),
+        "tranche": tranche_json(state),
+        "fees": [{"clause": state.rule.clause, "label": _tranche_label(state),
+                  "amount": money.as_json(state.amount)}],
+        "acceptance": [m.to_json() for m in schedule.milestones.values()],
+        "checks": [check.to_json() for check in outcome.checks],
+        "deductions": [{"arose": _arose(line), **line.to_json()} for line in vendor_lines],
+        "owed_by_buyer_lines": [line.to_json() for line in buyer_lines],
+        **totals(state.amount, outcome, state.paid),
+        "flags": [{"arose": _arose(flag), **flag.to_json()} for flag in outcome.flags],
+        "interpretations": _interpretations(loaded, outcome, [state.rule.clause]),
+        "fingerprint": _fingerprint(loaded, book, max(book.files, default=0), extra),
+    }
+
+
+def _tranche_label(state: TrancheState) -> str:
+    share = state.rule.params.share
+    return f"{state.label}" + (f"：合同总价款 {money.percent(share)}" if share is not None else "")
