@@ -150,7 +150,7 @@ def test_missing_facts_for_the_settled_period_is_refused(tmp_path, capsys):
 @pytest.mark.parametrize("args, expected", [
     (["settle", GAOMIDIAN, "x", "--period", "0"], "must be 1 or more"),
     (["settle", GAOMIDIAN, "x", "--period", "two"], "not a whole number"),
-    (["settle", GAOMIDIAN, "x"], "one of the arguments --period --cycle is required"),
+    (["settle", GAOMIDIAN, "x"], "one of the arguments --period --cycle --tranche is required"),
     (["settle", GAOMIDIAN, "x", "--period", "1", "--cycle", "1"], "not allowed with"),
 ])
 def test_bad_arguments_exit_2_with_usage(capsys, args, expected):
