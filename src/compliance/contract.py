@@ -103,7 +103,8 @@ class Clause(Strict):
     text: str
     effect: Effect
     rules: list[RuleSpec] = []
-    executed_by: Literal["term", "fees", "total_price", "payment"] | None = None
+    executed_by: Literal["term", "fees", "total_price", "payment", "quote", "deliverables",
+                         "renewal_limits"] | None = None
     reason: str | None = None
     interpretation: str | None = None
 
@@ -265,7 +266,7 @@ def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
             params = validation.validate(kind.params_model, spec.params, path, context,
                                          at=at + ("params",), root=document)
             rule = Rule(f"{clause.id}#{r_index + 1}", clause.id, spec.kind, params, contract)
-            problem = getattr(kind.module, "check", lambda r: None)(rule)
+            problem = getattr(kind.module, "validate_rule", lambda r: None)(rule)
             if problem:
                 raise UserError(problem, file=path, line=sourceyaml.line_of(document, at),
                                 field=f"clauses[{c_index}].rules[{r_index}].params")

@@ -12,7 +12,10 @@ durable-rules is unmaintained and has traps; this adapter contains them:
 * a ``Host`` starts background polling threads per ruleset; rulesets are driven
   synchronously here instead, with no Host and no threads;
 * an event is consumed by the first rule that fires on it, so everything is
-  asserted as a fact, which every matching rule sees.
+  asserted as a fact, which every matching rule sees;
+* a ``$not`` is tested once, when the facts before it in the rule have joined, and
+  a fact asserted later does not retract the match: rules put ``$not`` last, and
+  the facts it tests are asserted in an earlier stage (see ``evaluation``).
 """
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from .errors import UserError
 from .evaluation import evaluator_for, settle_period_outcome
 from .facts import PAYMENT, FactsBook, RecordedEvent
 from .kinds import registry
+from .kinds import termination_settlement as termination_kind
 from .kinds import tranche as tranche_kind
 from .kinds.base import Rule
 from .outcome import Outcome
@@ -83,6 +84,7 @@ class Schedule:
     as_of: date
     tranches: list[TrancheState]
     milestones: dict[str, Milestone]
+    terminations: list[termination_kind.Settlement] = field(default_factory=list)
 
     def tranche(self, number: int) -> TrancheState:
         for state in self.tranches:
@@ -107,7 +109,9 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
         [e.as_fact(0) for e in events if e.event.date <= as_of], as_of,
         [state.fact() for state in states if state.due is not None])
     _allocate(term, states)
-    return Schedule(as_of, states, view.milestones)
+    terminations = [termination_kind.settlement(rule, view) for rule in loaded.rules
+                    if rule.kind == "termination_settlement"]
+    return Schedule(as_of, states, view.milestones, [t for t in terminations if t is not None])
 
 
 def _milestones(loaded: LoadedContract, view: TermView) -> dict[str, Milestone]:

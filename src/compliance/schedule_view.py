@@ -35,7 +35,8 @@ def schedule_listing(loaded: LoadedContract, book: FactsBook, as_of: date,
         rows = [{**tranche_json(state), **totals(state.amount, state.outcome, state.paid)}
                 for state in schedule.tranches]
         return {**head, "tranches": rows,
-                "acceptance": [m.to_json() for m in schedule.milestones.values()]}
+                "acceptance": [m.to_json() for m in schedule.milestones.values()],
+                "termination": [t.to_json() for t in schedule.terminations]}
     return {**head, "cycles": [_cycle_row(loaded, book, index, as_of)
                                for index in range(1, cycle_count(contract) + 1)]}
 
@@ -62,6 +63,10 @@ def print_schedule(listing: dict[str, Any]) -> None:
         for milestone in listing["acceptance"]:
             print(f"  验收 {milestone['deliverable']}: {milestone['accepted_on'] or '未通过'}"
                   f"（{milestone['how']}）")
+        for item in listing["termination"]:
+            due = f"，应于 {item['due']['date']} 前结算" if item["due"] else ""
+            print(f"  [{item['clause']}] 合同于 {item['terminated_on']} 解除：{item['explanation']}；"
+                  f"甲方应付 {item['buyer_pays']}，乙方应退 {item['vendor_refunds']}{due}")
         return
     for row in listing["cycles"]:
         payable = money.grouped(Decimal(row["payable"])) if row["payable"] else "—"

@@ -166,6 +166,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
         "fees": [{"clause": state.rule.clause, "label": _tranche_label(state),
                   "amount": money.as_json(state.amount)}],
         "acceptance": [m.to_json() for m in schedule.milestones.values()],
+        "termination": [t.to_json() for t in schedule.terminations],
         "checks": [check.to_json() for check in outcome.checks],
         "deductions": [{"arose": _arose(line), **line.to_json()} for line in vendor_lines],
         "owed_by_buyer_lines": [line.to_json() for line in buyer_lines],

@@ -2,8 +2,7 @@
 late (城北 五(二)1: 总金额千分之二 per day), unless the delay is excused: a fact names a
 cause the contract excuses (财政拨款 or other causes beyond the buyer's control, 五(二)1,
 四(六)), or a payment condition was not met (no invoice, 四(六): 无需承担任何违约责任).
-More than ``rights_after_working_days`` working days late gives the vendor its rights
-(五(二)2: 中止履行、解除合同).
+The vendor's rights after a long delay are the kind ``late_payment_rights``.
 
 Judged on the ``late`` facts of the term session, asserted after the payment
 conditions: ``x$not`` (no excuse for this tranche) and ``m$not`` (no unmet condition).
@@ -17,15 +16,16 @@ from ..outcome import Outcome
 from .base import BASE_LABEL, Rule, check, event_of_tranche, event_trace, tranche_fact, tranche_trace
 
 
-def _unexcused(rule: Rule) -> list[dict]:
-    return [{"t": tranche_fact("late")},
-            {"x$not": event_of_tranche(rule.params.excused_by, "t")},
+def unexcused(excused_by: list[str], *tests: dict) -> list[dict]:
+    """A late tranche (``t``) with no excuse recorded for it and no unmet payment condition."""
+    return [{"t": tranche_fact("late", *tests)},
+            {"x$not": event_of_tranche(excused_by, "t")},
             {"m$not": tranche_fact("missing", {"number": {"t": "number"}})}]
 
 
 def when(rule: Rule) -> list[dict]:
     excused = [{"t": tranche_fact("late")}, {"x": event_of_tranche(rule.params.excused_by, "t")}]
-    return [{"all": _unexcused(rule)}, {"all": excused}]
+    return [{"all": unexcused(rule.params.excused_by)}, {"all": excused}]
 
 
 def then(rule: Rule, matched: dict) -> Outcome:
@@ -46,9 +46,4 @@ def then(rule: Rule, matched: dict) -> Outcome:
                    f"（日额 {money.grouped(daily)} 元）= {money.grouped(amount)} 元")
     line = rule.line(type="late_payment", quantity=days, unit_amount=daily, amount=amount, refs=[],
                      explanation=explanation, facts=facts, owed_by="buyer", tranche=tranche["number"])
-    outcome = Outcome(lines=[line])
-    if tranche["working_days_late"] > params.rights_after_working_days:
-        reason = (f"{tranche['label']}迟延 {tranche['working_days_late']} 个工作日"
-                  f"（超过 {params.rights_after_working_days} 个工作日）")
-        outcome.flags.extend(rule.flags(params.flags, reason, facts, tranche["number"]))
-    return outcome
+    return Outcome(lines=[line])

@@ -25,7 +25,7 @@ from .base import Rule
 UNIT_LABEL = {"working": "个工作日", "calendar": "日"}
 
 
-def check(rule: Rule) -> str | None:
+def validate_rule(rule: Rule) -> str | None:
     """A tranche states exactly one of share and amount, and its computed amount matches the
     amount the contract writes beside it; month_start needs its month."""
     params = rule.params

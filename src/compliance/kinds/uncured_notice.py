@@ -19,8 +19,8 @@ def when(rule: Rule) -> dict:
     cure = {"$and": [{"t": "event"}, of_types([rule.params.cured]),
                      {"$gte": {"ordinal": {"n": "ordinal"}}}, {"$lte": {"ordinal": last_day}}]}
     return {"all": [{"n": {"$and": [{"t": "event"}, of_types([rule.params.notice])]}},
-                    {"c$not": cure},
-                    {"a": {"$and": [{"t": "as_of"}, {"$gt": {"ordinal": last_day}}]}}]}
+                    {"a": {"$and": [{"t": "as_of"}, {"$gt": {"ordinal": last_day}}]}},
+                    {"c$not": cure}]}
 
 
 def then(rule: Rule, matched: dict) -> Outcome:
