@@ -77,7 +77,7 @@ class Evaluator:
             outcome.extend(_merge(session.assert_facts([balance])))
         finally:
             session.close()
-        return _sorted(outcome)
+        return in_reading_order(outcome)
 
     def judge_term(self, events: list[dict[str, Any]], as_of: date,
                    tranches: list[dict[str, Any]]) -> Outcome:
@@ -93,7 +93,7 @@ class Evaluator:
                 [{"t": "missing", "number": n} for n in missing] + late)))
         finally:
             session.close()
-        return _sorted(outcome)
+        return in_reading_order(outcome)
 
     def _occurrence_facts(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:
         events = book.events_through(period.index)
@@ -130,7 +130,7 @@ class Evaluator:
                 for prefix in self._subtotals]
 
 
-def _sorted(outcome: Outcome) -> Outcome:
+def in_reading_order(outcome: Outcome) -> Outcome:
     """Lines, flags and checks in the contract's reading order, whatever order rules fired in."""
     outcome.lines.sort(key=lambda line: (clause_order(line.clause), line.tranche or 0,
                                          line.trace.rule, line.type, line.refs, line.explanation))

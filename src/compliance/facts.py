@@ -9,7 +9,7 @@ import hashlib
 from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -73,7 +73,9 @@ class PeriodFacts(Strict):
     """The facts of one contract month."""
 
     contract: str
-    period: int
+    period: int | Literal["after"]
+    """The contract month, or ``after`` for what happens once the term is over
+    (a final payment, a late acceptance)."""
     rating: str | None = None
     events: list[Event] = []
 
@@ -118,6 +120,7 @@ class RecordedEvent:
 class FactsFile:
     path: Path
     facts: PeriodFacts
+    index: int
     events: tuple[RecordedEvent, ...]
     sha256: str
 
@@ -152,10 +155,10 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
     context = {"contract": contract, "tranches": loaded.tranche_amounts}
     facts = validation.validate(PeriodFacts, document, path, context)
     try:
-        period = periods.period(contract, facts.period)
+        period = periods.facts_period(contract, facts.period)
     except UserError as outside:
         outside.file, outside.line = path, sourceyaml.line_of(document, ("period",))
-        outside.valid = f"1..{contract.periods_in_term()}"
+        outside.valid = f"1..{contract.periods_in_term()}, or after (once the term is over)"
         raise
     recorded = []
     for index, event in enumerate(facts.events):
@@ -164,8 +167,9 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
             raise UserError(f"event dated {event.date} is outside period {period.index} "
                             f"({period.start}..{period.end})", file=path, line=line,
                             field=f"events[{index}].date", valid=f"{period.start}..{period.end}")
-        recorded.append(RecordedEvent(event, facts.period, f"{path.name}:{line}"))
-    return FactsFile(path, facts, tuple(recorded), hashlib.sha256(path.read_bytes()).hexdigest())
+        recorded.append(RecordedEvent(event, period.index, f"{path.name}:{line}"))
+    return FactsFile(path, facts, period.index, tuple(recorded),
+                     hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
@@ -177,7 +181,7 @@ def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
     files: dict[int, FactsFile] = {}
     for path in sorted(folder.glob("*.yaml")):
         facts_file = _load_file(path, loaded)
-        index = facts_file.facts.period
+        index = facts_file.index
         if index in files:
             raise UserError(f"period {index} is already given by {files[index].path.name}",
                             file=path, field="period", valid="one facts file per period")

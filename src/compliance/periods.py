@@ -90,3 +90,15 @@ def cycle(contract: "Contract", index: int) -> Cycle:
     last = min(index * months, contract.periods_in_term())
     return Cycle(index, tuple(period(contract, n) for n in range(first, last + 1)))
 
+
+
+def after_term(contract: "Contract") -> Period:
+    """What happens once the term is over, as one open-ended span numbered after the last month."""
+    count = contract.periods_in_term()
+    return Period(count + 1, contract.term.end + timedelta(days=1), date.max,
+                  cycle_index(contract, count))
+
+
+def facts_period(contract: "Contract", label: "int | str") -> Period:
+    """The span a facts file covers: contract month ``label``, or ``after`` the term."""
+    return after_term(contract) if label == "after" else period(contract, label)  # type: ignore[arg-type]

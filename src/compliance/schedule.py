@@ -21,14 +21,14 @@ from decimal import Decimal
 from . import money
 from .contract import LoadedContract
 from .errors import UserError
-from .evaluation import evaluator_for, settle_period_outcome
+from .evaluation import evaluator_for, in_reading_order, settle_period_outcome
 from .facts import PAYMENT, FactsBook, RecordedEvent
 from .kinds import registry
 from .kinds import termination_settlement as termination_kind
 from .kinds import tranche as tranche_kind
 from .kinds.base import Rule
 from .outcome import Outcome
-from .periods import period as period_of
+from .periods import after_term, period as period_of
 from .term import Milestone, TermView
 from .workdays import Deadline, WorkCalendar
 
@@ -135,7 +135,8 @@ def _monthly_outcomes(loaded: LoadedContract, book: FactsBook, as_of: date) -> O
     """The deductions and flags of every contract month begun by ``as_of``."""
     combined = Outcome()
     for index in sorted(book.files):
-        period = period_of(loaded.contract, index)
+        period = (period_of(loaded.contract, index) if index <= loaded.period_count
+                  else after_term(loaded.contract))
         if period.start <= as_of:
             combined.extend(settle_period_outcome(loaded, book, period))
     return combined
@@ -164,6 +165,8 @@ def _allocate(outcome: Outcome, states: list[TrancheState]) -> None:
         owner(flag).outcome.flags.append(flag)
     for check in outcome.checks:
         by_number[check.tranche].outcome.checks.append(check)
+    for state in states:
+        in_reading_order(state.outcome)
 
 
 def _judge_status(state: TrancheState, as_of: date, calendar: WorkCalendar) -> None:

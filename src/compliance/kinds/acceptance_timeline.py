@@ -21,8 +21,9 @@ STEP_ORDER = ("submitted", "revision", "reminder", "accepted")
 
 
 def milestones(rule: Rule, view) -> dict[str, Milestone]:
-    """Each deliverable of the contract, with its acceptance date when it has one."""
-    return {d.id: _walk(rule, view, d.id) for d in view.contract.deliverables}
+    """Each deliverable with a recorded submission, with its acceptance date when it has one."""
+    submitted = {e.event.deliverable for e in view.events if e.event.type == rule.params.submitted}
+    return {d.id: _walk(rule, view, d.id) for d in view.contract.deliverables if d.id in submitted}
 
 
 def _walk(rule: Rule, view, deliverable: str) -> Milestone:
