@@ -14,6 +14,7 @@ import re
 import pytest
 
 from compliance.contract import load_contract
+from compliance.numbering import TAG_ID
 
 from conftest import CONTRACTS, FEATURES, SEEDS
 
@@ -34,22 +35,33 @@ def _article_number(numeral: str) -> int:
 
 
 def seed_clause_ids(text: str) -> set[str]:
-    """Article (第N条) and dotted clause numbers that start a line of the signed text."""
-    ids = set()
+    """Clause numbers that start a line of the signed text: articles (第N条, or 五、), dotted
+    numbers (4.6.1), Chinese sections under an article (五(一)), attachments (附件2) and the
+    headings inside them (附件2.三), where numbering starts again."""
+    ids: set[str] = set()
+    article = attachment = None
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
-        article = re.match(r"^第([一二三四五六七八九十]+)条", line)
-        dotted = re.match(r"^(\d+(?:\.\d+)+)", line)
-        if article:
-            ids.add(str(_article_number(article.group(1))))
-        elif dotted:
-            ids.add(dotted.group(1))
+        if match := re.match(r"^附件\s*(\d*)[：:]", line):
+            attachment, article = f"附件{match.group(1)}", None
+            ids.add(attachment)
+        elif match := re.match(rf"^([{CN_NUMBERS}]+)、", line):
+            article = match.group(1)
+            ids.add(f"{attachment}.{article}" if attachment else article)
+        elif attachment:
+            continue
+        elif match := re.match(r"^第([一二三四五六七八九十]+)条", line):
+            ids.add(str(_article_number(match.group(1))))
+        elif match := re.match(r"^(\d+(?:\.\d+)+)", line):
+            ids.add(match.group(1))
+        elif article and (match := re.match(rf"^(?:- )?[（(]([{CN_NUMBERS}]+)[)）]", line)):
+            ids.add(f"{article}({match.group(1)})")
     return ids
 
 
 def _tags(contract_id: str) -> set[str]:
     feature = FEATURES / f"{contract_id}.feature"
-    return set(re.findall(r"@clause-([0-9.()]+)", feature.read_text("utf-8"))) if feature.exists() else set()
+    return set(re.findall(rf"@clause-({TAG_ID})", feature.read_text("utf-8"))) if feature.exists() else set()
 
 
 @pytest.fixture(params=CONTRACT_FILES, ids=lambda path: path.stem)
@@ -94,3 +106,6 @@ def test_every_tag_names_an_existing_clause(loaded):
 def test_the_seed_scanner_finds_articles_and_sub_clauses():
     ids = seed_clause_ids("第十一条 附则\n11.1 本合同\n## 第二条 x\n#### 2.2.4 提供\n1. 巡查")
     assert ids == {"11", "11.1", "2", "2.2.4"}
+    chinese = seed_clause_ids("五、 违约责任\n（一）工作延期\n1. 因乙方\n- (二) 甲方\n"
+                              "附件 2：《项目计划书》\n一、项目背景\n（一）不是条款")
+    assert chinese == {"五", "五(一)", "五(二)", "附件2", "附件2.一"}

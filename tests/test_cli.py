@@ -119,7 +119,7 @@ def test_bad_facts_are_refused_with_file_line_and_field(tmp_path, capsys, body, 
 
 @pytest.mark.parametrize("header, expected", [
     ("contract: other-2025\nperiod: 2\n", "facts are for contract 'other-2025'"),
-    ("contract: gaomidian-2025\nperiod: 13\n", "period 13 is outside the term (valid: 1..12)"),
+    ("contract: gaomidian-2025\nperiod: 13\n", "period 13 is outside the term (valid: 1..12, or after (once the term is over))"),
 ])
 def test_facts_for_another_contract_or_period_are_refused(tmp_path, capsys, header, expected):
     facts = tmp_path / "facts"
@@ -163,4 +163,4 @@ def test_bad_arguments_exit_2_with_usage(capsys, args, expected):
 def test_unknown_contract_lists_known_ones(tmp_path, capsys):
     code, _, err = _run(capsys, "settle", "gaomidan-2025", str(tmp_path), "--period", "1")
     assert code == 2
-    assert "one of: gaomidian-2025" in err
+    assert "one of: chengbei-2025, gaomidian-2025, yangfangdian-2026" in err

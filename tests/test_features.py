@@ -6,24 +6,30 @@ as declared in the contract YAML, amounts are written as on the statement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from compliance import periods
 from compliance.contract import LoadedContract, load_contract
 from compliance.facts import load_facts
 from compliance.pdf import FLAG_LABELS
-from compliance.statement import cycle_statement, period_statement
+from compliance.errors import UserError
+from compliance.schedule_view import schedule_listing
+from compliance.statement import cycle_statement, period_statement, tranche_statement
+from compliance.workdays import PROVISIONAL_NOTE, calendar
 
 from conftest import CONTRACTS, dump_facts
 
 scenarios(".")
 
 COLUMNS = {"情形": "type", "日期": "date", "次数": "count", "天数": "days", "金额": "amount",
-           "单号": "ref"}
+           "单号": "ref", "付款次数": "tranche", "成果": "deliverable"}
+AFTER_TERM = "after"
 FLAG_KINDS = {label: kind for kind, label in FLAG_LABELS.items()}
 
 
@@ -33,19 +39,25 @@ class Settlement:
 
     folder: Path
     loaded: LoadedContract | None = None
-    events: dict[int, list[dict]] = field(default_factory=dict)
+    events: dict[int | str, list[dict]] = field(default_factory=dict)
     ratings: dict[int, str] = field(default_factory=dict)
     statement: dict | None = None
+    refusal: UserError | None = None
 
     def write(self) -> None:
         for path in self.folder.glob("*.yaml"):
             path.unlink()
-        for period in sorted(set(self.events) | set(self.ratings)):
+        for period in set(self.events) | set(self.ratings):
             document = {"contract": self.loaded.contract.id, "period": period,
                         "events": self.events.get(period, [])}
             if period in self.ratings:
                 document["rating"] = self.ratings[period]
-            (self.folder / f"period-{period:02d}.yaml").write_text(dump_facts(document), "utf-8")
+            name = "after-term" if period == AFTER_TERM else f"period-{period:02d}"
+            (self.folder / f"{name}.yaml").write_text(dump_facts(document), "utf-8")
+
+    def book(self):
+        self.write()
+        return load_facts(self.folder, self.loaded)
 
 
 @pytest.fixture
@@ -58,9 +70,11 @@ def _event(loaded: LoadedContract, header: list[str], row: list[str]) -> dict:
     event: dict = {}
     for column, cell in zip(header, row):
         key = COLUMNS[column]
+        if not cell.strip():
+            continue  # an empty cell: the event does not carry this field
         if key == "type":
             event[key] = labels[cell]
-        elif key in ("count", "days"):
+        elif key in ("count", "days", "tranche"):
             event[key] = int(cell)
         elif key == "amount":
             event[key] = Decimal(cell)
@@ -80,6 +94,13 @@ def given_contract(settlement: Settlement, contract_id: str) -> None:
 def given_events(settlement: Settlement, period: int, datatable: list[list[str]]) -> None:
     header, *rows = datatable
     settlement.events.setdefault(period, []).extend(
+        _event(settlement.loaded, header, row) for row in rows)
+
+
+@given("合同期满后记录了以下情形：")
+def given_events_after_term(settlement: Settlement, datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    settlement.events.setdefault(AFTER_TERM, []).extend(
         _event(settlement.loaded, header, row) for row in rows)
 
 
@@ -180,3 +201,153 @@ def flag_present(settlement: Settlement, clause: str, label: str) -> None:
 def flag_absent(settlement: Settlement, label: str) -> None:
     kinds = [flag["kind"] for flag in settlement.statement["flags"]]
     assert FLAG_KINDS[label] not in kinds, settlement.statement["flags"]
+
+
+# --- tranches, schedules, acceptance, termination, renewals, quote tables -------------------
+
+@when(parsers.parse('截至 "{as_of}" 结算第 {number:d} 次付款'))
+def settle_tranche(settlement: Settlement, as_of: str, number: int) -> None:
+    settlement.statement = tranche_statement(settlement.loaded, settlement.book(), number,
+                                             date.fromisoformat(as_of), calendar())
+
+
+@when(parsers.parse('截至 "{as_of}" 查看付款计划'))
+def view_schedule(settlement: Settlement, as_of: str) -> None:
+    settlement.statement = schedule_listing(settlement.loaded, settlement.book(),
+                                            date.fromisoformat(as_of), calendar())
+
+
+def _tranche(settlement: Settlement) -> dict:
+    return settlement.statement["tranche"]
+
+
+@then(parsers.parse('本次付款金额为 "{amount}" 元'))
+def tranche_amount(settlement: Settlement, amount: str) -> None:
+    assert _tranche(settlement)["amount"] == _amount(amount)
+
+
+@then(parsers.parse('付款期限为 "{day}"'))
+def tranche_due(settlement: Settlement, day: str) -> None:
+    due = _tranche(settlement)["due"]
+    assert due is not None and due["date"] == day, due
+
+
+@then("付款期限为暂定，注明按法定节假日推算")
+def tranche_due_provisional(settlement: Settlement) -> None:
+    due = _tranche(settlement)["due"]
+    assert due["provisional"] and due["note"] == PROVISIONAL_NOTE, due
+
+
+@then("付款期限不是暂定")
+def tranche_due_official(settlement: Settlement) -> None:
+    assert _tranche(settlement)["due"]["provisional"] is False
+
+
+@then(parsers.parse('尚无付款期限，等待 "{awaited}"'))
+def tranche_awaiting(settlement: Settlement, awaited: str) -> None:
+    tranche = _tranche(settlement)
+    assert tranche["due"] is None and awaited in tranche["trigger"]["awaiting"], tranche["trigger"]
+
+
+@then(parsers.parse('付款状态为 "{label}"'))
+def tranche_status(settlement: Settlement, label: str) -> None:
+    assert _tranche(settlement)["status_label"] == label
+
+
+@then(parsers.parse('付款计划中第 {number:d} 次付款状态为 "{label}"，付款期限为 "{day}"'))
+def schedule_row(settlement: Settlement, number: int, label: str, day: str) -> None:
+    row = next(r for r in settlement.statement["tranches"] if r["number"] == number)
+    assert (row["status_label"], row["due"]["date"] if row["due"] else "—") == (label, day), row
+
+
+@then(parsers.parse('第 "{clause}" 条的付款条件{state}'))
+def payment_condition(settlement: Settlement, clause: str, state: str) -> None:
+    met = {"已满足": True, "未满足": False}[state]
+    checks = [c["met"] for c in settlement.statement["checks"] if c["clause"] == clause]
+    assert checks == [met], settlement.statement["checks"]
+
+
+@then(parsers.re(r'(?P<label>已付为|甲方应付迟延付款违约金) "(?P<amount>[-0-9,.]+)" 元'))
+def tranche_total(settlement: Settlement, label: str, amount: str) -> None:
+    key = {"已付为": "already_paid", "甲方应付迟延付款违约金": "owed_by_buyer"}[label]
+    assert settlement.statement[key] == _amount(amount)
+
+
+@then(parsers.parse('成果 "{deliverable}" 的验收通过日为 "{day}"，依据 "{how}"'))
+def accepted_on(settlement: Settlement, deliverable: str, day: str, how: str) -> None:
+    milestone = next(m for m in settlement.statement["acceptance"] if m["deliverable"] == deliverable)
+    assert (milestone["accepted_on"], milestone["how"]) == (day, how), milestone
+
+
+@then(parsers.parse('成果 "{deliverable}" 尚未验收通过，进度含 "{step}"'))
+def not_accepted(settlement: Settlement, deliverable: str, step: str) -> None:
+    milestone = next(m for m in settlement.statement["acceptance"] if m["deliverable"] == deliverable)
+    assert milestone["accepted_on"] is None and any(step in s for s in milestone["steps"]), milestone
+
+
+@then(parsers.parse('解除结算：已服务 {days:d} 日，应得 "{earned}" 元，甲方应付 "{pays}" 元，乙方应退 "{refunds}" 元'))
+def termination(settlement: Settlement, days: int, earned: str, pays: str, refunds: str) -> None:
+    [item] = settlement.statement["termination"]
+    assert (item["days_served"], item["earned"], item["buyer_pays"], item["vendor_refunds"]) == (
+        days, _amount(earned), _amount(pays), _amount(refunds)), item
+
+
+@then(parsers.parse('解除结算应于 "{day}" 前完成'))
+def termination_due(settlement: Settlement, day: str) -> None:
+    [item] = settlement.statement["termination"]
+    assert item["due"] is not None and item["due"]["date"] == day, item
+
+
+@then(parsers.parse('标记说明含 "{text}"'))
+def flag_message_contains(settlement: Settlement, text: str) -> None:
+    messages = [flag["message"] for flag in settlement.statement["flags"]]
+    assert any(text in message for message in messages), messages
+
+
+@when(parsers.parse('合同文件加入续签 "{start}" 至 "{end}"，金额 "{amount}" 元'))
+def add_renewal(settlement: Settlement, start: str, end: str, amount: str) -> None:
+    renewals = _document(settlement).setdefault("renewals", [])
+    renewals.append({"start": start, "end": end, "amount": Decimal(_amount(amount))})
+    _reload(settlement)
+
+
+@when(parsers.parse('报价表 "{line}" 行的单价改为 "{price}" 元'))
+def change_quote(settlement: Settlement, line: str, price: str) -> None:
+    for year in _document(settlement)["quote"]["years"]:
+        for row in year["lines"]:
+            if row["id"] == line:
+                row["unit_price"] = Decimal(_amount(price))
+    _reload(settlement)
+
+
+@then("合同文件被接受")
+def contract_accepted(settlement: Settlement) -> None:
+    assert settlement.refusal is None, settlement.refusal
+
+
+@then(parsers.parse('合同文件被拒绝，原因含 "{text}"'))
+def contract_refused(settlement: Settlement, text: str) -> None:
+    assert settlement.refusal is not None and text in str(settlement.refusal), settlement.refusal
+
+
+@then(parsers.parse('报价表合计为 "{total}" 元，"{year}" 年小计为 "{subtotal}" 元'))
+def quote_totals(settlement: Settlement, total: str, year: str, subtotal: str) -> None:
+    quote = settlement.loaded.contract.quote
+    subtotals = {y.id: y.subtotal for y in quote.years}
+    assert (quote.total, subtotals[year]) == (Decimal(_amount(total)), Decimal(_amount(subtotal)))
+
+
+def _document(settlement: Settlement) -> dict:
+    if not hasattr(settlement, "document"):
+        settlement.document = yaml.safe_load(settlement.loaded.path.read_text("utf-8"))
+    return settlement.document
+
+
+def _reload(settlement: Settlement) -> None:
+    path = settlement.folder / "contract.yaml"
+    path.write_text(dump_facts(settlement.document), "utf-8")
+    try:
+        load_contract(path)
+        settlement.refusal = None
+    except UserError as refusal:
+        settlement.refusal = refusal
