@@ -125,15 +125,40 @@ def _flag_rows(statement: dict[str, Any]) -> list[list[Any]]:
 
 
 def _totals_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    paid = [["已付", _yuan(statement["already_paid"])]] if "already_paid" in statement else []
+    interest = ([["甲方应付迟延付款违约金（另行支付）", _yuan(statement["owed_by_buyer"])]]
+                if "owed_by_buyer" in statement else [])
     return [
-        ["应结算服务费", _yuan(statement["gross"])],
+        ["应结算服务费" if not paid else "本次付款金额", _yuan(statement["gross"])],
         ["扣款合计", _yuan(statement["deductions_total"])],
         ["净额（应结算 − 扣款）", _yuan(statement["net"])],
+        *paid,
         ["暂停支付（暂扣）", _yuan(statement["withheld"])],
         ["乙方应补足", _yuan(statement["owed_by_vendor"])],
+        *interest,
         ["本期应付", _yuan(statement["payable"])],
         ["本期应付（大写）", statement["amount_in_words"]],
     ]
+
+
+def _tranche_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    """Due date, status, trigger, payments and payment conditions of a tranche statement."""
+    tranche = statement["tranche"]
+    due = tranche["due"]
+    trigger = tranche["trigger"]
+    rows = [
+        ["触发", "；".join(trigger["basis"]) or "—"],
+        ["付款期限", due["how"] if due else f"尚未确定，待：{'、'.join(trigger['awaiting'])}"],
+        ["状态", f"{tranche['status_label']}（截至 {statement['as_of']}）"],
+        ["已付款", "；".join(f"{p['date']} {money.grouped(Decimal(p['amount']))} 元"
+                          for p in tranche["payments"]) or "—"],
+    ]
+    rows += [[f"{'✓' if c['met'] else '✗'} {c['clause']}", c["message"]] for c in statement["checks"]]
+    rows += [[f"验收 {m['deliverable']}", f"{m['accepted_on'] or '尚未通过'}：{m['how']}（{m['clause']}）"]
+             for m in statement["acceptance"]]
+    rows += [[f"解除结算 {t['clause']}", f"{t['explanation']}；甲方应付 {t['buyer_pays']} 元，乙方应退 "
+              f"{t['vendor_refunds']} 元"] for t in statement["termination"]]
+    return rows
 
 
 def _signatures() -> Table:
@@ -157,13 +182,15 @@ def _story(statement: dict[str, Any]) -> list[Any]:
             ["甲方", statement["parties"]["buyer"]],
             ["乙方", statement["parties"]["vendor"]],
             ["结算期间", span_label(statement)],
-            ["市级评价", statement.get("rating") or "—"],
+            *([["市级评价", statement.get("rating") or "—"]] if "tranche" not in statement else []),
             ["输入指纹 sha256", _p(statement["fingerprint"]["sha256"], "small")],
         ], [35, 135], header=False),
-        _p("一、服务费", "heading"),
+        _p("一、服务费" if "tranche" not in statement else "一、本次付款", "heading"),
         _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]),
-        _p("二、扣款", "heading"),
     ]
+    if "tranche" in statement:
+        story.append(_table(_tranche_rows(statement), [35, 135], header=False))
+    story.append(_p("二、扣款", "heading"))
     if statement["deductions"]:
         story.append(_table(_deduction_rows(statement), ([10] if wide else []) + [16, 88, 34, 32]))
     else:
@@ -174,6 +201,11 @@ def _story(statement: dict[str, Any]) -> list[Any]:
     else:
         story.append(_p("本期无标记。"))
     story += [_p("四、合计", "heading"), _table(_totals_rows(statement), [70, 100], header=False)]
+    if statement.get("owed_by_buyer_lines"):
+        story.append(_p("甲方迟延付款违约金", "heading"))
+        story.append(_table([["条款", "计算", "金额（元）"]]
+                            + [[line["clause"], line["explanation"], _yuan(line["amount"])]
+                               for line in statement["owed_by_buyer_lines"]], [18, 120, 32]))
     if statement["interpretations"]:
         story.append(_p("五、适用条款的解释", "heading"))
         story.append(_table([["条款", "本结算采用的解释"]]
