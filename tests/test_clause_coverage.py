@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import CONTRACTS, FEATURES, SEEDS
 
 from compliance.contract import load_contract
 from compliance.numbering import TAG_ID
-
-from conftest import CONTRACTS, FEATURES, SEEDS
 
 CONTRACT_FILES = sorted(CONTRACTS.glob("*.yaml"))
 CN_NUMBERS = "一二三四五六七八九十"

@@ -3,11 +3,10 @@ import json
 import shutil
 
 import pytest
+from conftest import CONTRACTS, EXAMPLES
 from pypdf import PdfReader
 
 from compliance import cli, pdf
-
-from conftest import CONTRACTS, EXAMPLES
 
 GAOMIDIAN = str(CONTRACTS / "gaomidian-2025.yaml")
 

@@ -5,6 +5,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from conftest import CONTRACTS
+from contract_builder import write_contract
 
 from compliance import rete
 from compliance.contract import load_contract
@@ -12,9 +14,6 @@ from compliance.errors import RuleActionError
 from compliance.evaluation import evaluator_for
 from compliance.facts import load_facts
 from compliance.statement import period_statement
-
-from conftest import CONTRACTS
-from contract_builder import write_contract
 
 
 def test_an_error_inside_an_action_reaches_the_caller():

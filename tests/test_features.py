@@ -12,18 +12,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CONTRACTS, dump_facts
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from compliance import periods
 from compliance.contract import LoadedContract, load_contract
+from compliance.errors import UserError
 from compliance.facts import load_facts
 from compliance.pdf import FLAG_LABELS
-from compliance.errors import UserError
 from compliance.schedule_view import schedule_listing
 from compliance.statement import cycle_statement, period_statement, tranche_statement
 from compliance.workdays import PROVISIONAL_NOTE, calendar
-
-from conftest import CONTRACTS, dump_facts
 
 scenarios(".")
 

@@ -2,13 +2,12 @@
 from datetime import date
 
 import pytest
+from conftest import CONTRACTS
+from contract_builder import write_contract
 
 from compliance import periods
 from compliance.contract import load_contract
 from compliance.errors import UserError
-
-from conftest import CONTRACTS
-from contract_builder import write_contract
 
 
 def test_gaomidian_first_period_and_last_period():

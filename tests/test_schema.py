@@ -2,12 +2,11 @@
 import re
 
 import pytest
+from conftest import CONTRACTS
+from contract_builder import write_contract
 
 from compliance.contract import load_contract
 from compliance.errors import UserError
-
-from conftest import CONTRACTS
-from contract_builder import write_contract
 
 
 def _error(tmp_path, changes=None, text=None) -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-from datetime import date
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
 from . import output, pdf
-from .pdf import FLAG_LABELS, span_label
 from .contract import LoadedContract, load_contract, resolve_contract_path
 from .errors import UserError
 from .facts import load_facts
+from .pdf import FLAG_LABELS, span_label
 from .periods import all_periods, cycle, cycle_count
 from .schedule_view import print_schedule, schedule_listing
 from .statement import cycle_statement, period_statement, tranche_statement

@@ -32,8 +32,8 @@ from .contract import LoadedContract
 from .facts import FactsBook
 from .kinds import registry
 from .kinds.base import Rule, event_trace
-from .outcome import Outcome
 from .numbering import clause_order
+from .outcome import Outcome
 from .periods import Period, cycle_index
 
 

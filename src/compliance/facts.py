@@ -6,15 +6,15 @@ cumulative clauses (高米店 4.6.3, 4.6.4, 4.6.5) read every earlier period.
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from . import periods, sourceyaml, validation
-from .contract import Contract, LoadedContract
+from . import money, periods, sourceyaml, validation
+from .contract import LoadedContract
 from .errors import UserError
 from .fieldtypes import Day, Money, Strict
 
@@ -202,13 +202,15 @@ def _check_payments(book: FactsBook, tranches: dict[int, Decimal]) -> None:
         key = (event.tranche, event.date, event.amount)
         file, _, line = recorded.source.rpartition(":")
         if key in seen:
-            raise UserError(f"payment of {event.amount} on {event.date} for tranche {event.tranche} "
+            raise UserError(f"payment of {money.grouped(event.amount)} on {event.date} for tranche "
+                            f"{event.tranche} "
                             f"is already recorded at {seen[key]}", file=book.folder / file,
                             line=int(line), field="events", valid="each payment recorded once")
         seen[key] = recorded.source
         paid[event.tranche] = paid.get(event.tranche, Decimal("0")) + event.amount
         if paid[event.tranche] > tranches[event.tranche]:
-            raise UserError(f"payments for tranche {event.tranche} add up to {paid[event.tranche]}, "
-                            f"more than the tranche's {tranches[event.tranche]}",
+            raise UserError(f"payments for tranche {event.tranche} add up to "
+                            f"{money.grouped(paid[event.tranche])}, more than the tranche's "
+                            f"{money.grouped(tranches[event.tranche])}",
                             file=book.folder / file, line=int(line), field="events.amount",
                             valid=f"at most {tranches[event.tranche]} in all for tranche {event.tranche}")

@@ -28,7 +28,8 @@ from .kinds import termination_settlement as termination_kind
 from .kinds import tranche as tranche_kind
 from .kinds.base import Rule
 from .outcome import Outcome
-from .periods import after_term, period as period_of
+from .periods import after_term
+from .periods import period as period_of
 from .term import Milestone, TermView
 from .workdays import Deadline, WorkCalendar
 

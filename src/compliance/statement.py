@@ -17,9 +17,11 @@ from .contract import LoadedContract
 from .evaluation import settle_period_outcome
 from .facts import FactsBook
 from .outcome import Flag, Line, Outcome
+from .periods import Cycle
+from .periods import cycle as cycle_of
+from .periods import period as period_of
 from .schedule import STATUS_LABELS, TrancheState, payment_schedule
 from .workdays import WorkCalendar
-from .periods import Cycle, Period, cycle as cycle_of, period as period_of
 
 SCHEMA = "compliance.statement/1"
 ZERO = Decimal("0")

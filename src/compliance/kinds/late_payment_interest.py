@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from .. import money
 from ..outcome import Outcome
-from .base import BASE_LABEL, Rule, check, event_of_tranche, event_trace, tranche_fact, tranche_trace
+from .base import (
+    BASE_LABEL,
+    Rule,
+    check,
+    event_of_tranche,
+    event_trace,
+    tranche_fact,
+    tranche_trace,
+)
 
 
 def unexcused(excused_by: list[str], *tests: dict) -> list[dict]:

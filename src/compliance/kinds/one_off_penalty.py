@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from .. import money
 from ..outcome import Outcome
-from .base import BASE_LABEL, CounterSpec, Rule, counter_fact, current_event, event_trace
+from .base import (
+    BASE_LABEL,
+    CounterSpec,
+    Rule,
+    counter_fact,
+    current_event,
+    event_trace,
+)
 
 
 def counters(rule: Rule) -> list[CounterSpec]:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..outcome import Outcome
-from .base import Rule, check, event_of_tranche, event_trace, tranche_fact, tranche_trace
+from .base import (
+    Rule,
+    check,
+    event_of_tranche,
+    event_trace,
+    tranche_fact,
+    tranche_trace,
+)
 
 
 def _in_time(rule: Rule) -> dict:
