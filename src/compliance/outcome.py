@@ -20,6 +20,10 @@ class Trace:
     facts: list[dict[str, Any]] = field(default_factory=list)
     arithmetic: str = ""
 
+    def arose(self) -> str | None:
+        """The date (ISO) of the latest dated fact behind the number or flag."""
+        return max((fact["date"] for fact in self.facts if "date" in fact), default=None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "clause": self.clause,

@@ -153,7 +153,7 @@ def _allocate(outcome: Outcome, states: list[TrancheState]) -> None:
     def owner(item) -> TrancheState:
         if getattr(item, "tranche", None) is not None:
             return by_number[item.tranche]
-        arose = max((f["date"] for f in item.trace.facts if "date" in f), default="")
+        arose = item.trace.arose() or ""
         for state in states:
             first = min((p.event.date.isoformat() for p in state.payments), default=None)
             if first is None or first >= arose:

@@ -16,7 +16,7 @@ from . import money
 from .contract import LoadedContract
 from .evaluation import settle_period_outcome
 from .facts import FactsBook
-from .outcome import Flag, Line, Outcome
+from .outcome import Outcome
 from .periods import Cycle
 from .periods import cycle as cycle_of
 from .periods import period as period_of
@@ -125,11 +125,6 @@ def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict
     }
 
 
-def _arose(item: Line | Flag) -> str | None:
-    """The date of the latest fact behind a line or flag."""
-    return max((f["date"] for f in item.trace.facts if "date" in f), default=None)
-
-
 def tranche_json(state: TrancheState) -> dict[str, Any]:
     """A tranche's amount, trigger, due date and status, as statements and schedules show it."""
     params = state.rule.params
@@ -170,10 +165,10 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
         "acceptance": [m.to_json() for m in schedule.milestones.values()],
         "termination": [t.to_json() for t in schedule.terminations],
         "checks": [check.to_json() for check in outcome.checks],
-        "deductions": [{"arose": _arose(line), **line.to_json()} for line in vendor_lines],
+        "deductions": [{"arose": line.trace.arose(), **line.to_json()} for line in vendor_lines],
         "owed_by_buyer_lines": [line.to_json() for line in buyer_lines],
         **totals(state.amount, outcome, state.paid),
-        "flags": [{"arose": _arose(flag), **flag.to_json()} for flag in outcome.flags],
+        "flags": [{"arose": flag.trace.arose(), **flag.to_json()} for flag in outcome.flags],
         "interpretations": _interpretations(loaded, outcome, [state.rule.clause]),
         "fingerprint": _fingerprint(loaded, book, max(book.files, default=0), extra),
     }
