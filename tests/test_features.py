@@ -42,6 +42,8 @@ class Settlement:
     ratings: dict[int, str] = field(default_factory=dict)
     statement: dict | None = None
     refusal: UserError | None = None
+    document: dict | None = None
+    """The contract YAML a scenario edits (renewals, quote lines) before reloading it."""
 
     def write(self) -> None:
         for path in self.folder.glob("*.yaml"):
@@ -337,7 +339,7 @@ def quote_totals(settlement: Settlement, total: str, year: str, subtotal: str) -
 
 
 def _document(settlement: Settlement) -> dict:
-    if not hasattr(settlement, "document"):
+    if settlement.document is None:
         settlement.document = yaml.safe_load(settlement.loaded.path.read_text("utf-8"))
     return settlement.document
 

@@ -276,7 +276,8 @@ def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
 
 def _check_event_requirements(contract: Contract, rules: list[Rule], path: Path) -> None:
     """Rule kinds that read days or amounts need event types that require them."""
-    needs = {"per_day_rate": "days", "advance_surcharge": "amount", "claimed_amount": "amount"}
+    needs = {"per_day_rate": "days", "advance_surcharge": "amount", "claimed_amount": "amount",
+             "amount_threshold": "amount"}
     for rule in rules:
         field = needs.get(rule.kind)
         if field is None:

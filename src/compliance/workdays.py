@@ -100,6 +100,13 @@ class WorkCalendar:
         day = trigger + timedelta(days=count)
         return Deadline(day, self.is_provisional(day))
 
+    def add(self, trigger: date, count: int, unit: str) -> Deadline:
+        """``count`` working days (``unit`` "working") or calendar days ("calendar") after
+        ``trigger``, as a contract clause states its period."""
+        if unit == "working":
+            return self.add_working_days(trigger, count)
+        return self.add_calendar_days(trigger, count)
+
     def working_days_between(self, first: date, last: date) -> int:
         """Working days after ``first`` up to and including ``last`` (0 when last ≤ first)."""
         return sum(self.is_working_day(day) for day in _days(first + timedelta(days=1), last))

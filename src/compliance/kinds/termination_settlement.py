@@ -62,9 +62,6 @@ def settlement(rule: Rule, view) -> Settlement | None:
     in_term = (contract.term.end - contract.term.start).days + 1
     earned = money.fen(contract.total_price.amount * served / in_term)
     paid = sum((e.event.amount for e in view.of_type(PAYMENT)), Decimal("0"))
-    due = None
-    if rule.params.offset:
-        add = (view.calendar.add_working_days if rule.params.offset_unit == "working"
-               else view.calendar.add_calendar_days)
-        due = add(ended, rule.params.offset)
+    due = (view.calendar.add(ended, rule.params.offset, rule.params.offset_unit)
+           if rule.params.offset else None)
     return Settlement(rule, ended, served, in_term, earned, paid, due)

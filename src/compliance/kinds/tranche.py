@@ -92,10 +92,7 @@ def trigger(rule: Rule, view) -> Trigger:
 def due(rule: Rule, start: date, calendar) -> tuple[Deadline, str]:
     """The due date after the trigger, and how it was counted."""
     params = rule.params
-    if params.offset_unit == "working":
-        deadline = calendar.add_working_days(start, params.offset)
-    else:
-        deadline = calendar.add_calendar_days(start, params.offset)
+    deadline = calendar.add(start, params.offset, params.offset_unit)
     how = f"{start} 后 {params.offset} {UNIT_LABEL[params.offset_unit]}内：{deadline.day}"
     if deadline.provisional:
         how += f"（{deadline.note}）"
