@@ -169,7 +169,9 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
         "owed_by_buyer_lines": [line.to_json() for line in buyer_lines],
         **totals(state.amount, outcome, state.paid),
         "flags": [{"arose": flag.trace.arose(), **flag.to_json()} for flag in outcome.flags],
-        "interpretations": _interpretations(loaded, outcome, [state.rule.clause]),
+        "interpretations": _interpretations(loaded, outcome, [
+            state.rule.clause, *(m.clause for m in schedule.milestones.values()),
+            *(t.rule.clause for t in schedule.terminations)]),
         "fingerprint": _fingerprint(loaded, book, max(book.files, default=0), extra),
     }
 
