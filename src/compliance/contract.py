@@ -19,9 +19,9 @@ from pydantic import Field, model_validator
 
 from . import kinds, sourceyaml, validation
 from .errors import UserError
-from .fieldtypes import Effect, Money, Strict
+from .fieldtypes import Effect, FlagSpec, Money, Strict
 from .kinds import tranche as tranche_kind
-from .kinds.base import Rule
+from .kinds.base import Rule, exposure_amount
 from .numbering import CLAUSE_ID
 from .periods import month_boundary
 from .quote import QuoteTable
@@ -68,7 +68,7 @@ class Payment(Strict):
     clause: str
 
 
-EventField = Literal["days", "amount", "tranche", "deliverable"]
+EventField = Literal["days", "amount", "tranche", "deliverable", "staff", "clause"]
 
 
 class EventType(Strict):
@@ -82,11 +82,12 @@ class EventType(Strict):
 
 
 class Deliverable(Strict):
-    """A 服务成果 the vendor submits for acceptance, priced by lines of the quote table."""
+    """A 服务成果 the vendor submits (a report, a training session), priced by lines of the
+    quote table where the contract has one."""
 
     id: str
     label: str
-    quote_lines: list[str]
+    quote_lines: list[str] = []
     clause: str
 
 
@@ -202,6 +203,23 @@ class Contract(Strict):
         return sum((lines[i].amount for i in self.deliverable(deliverable_id).quote_lines),
                    Decimal("0"))
 
+    def exposures(self) -> dict[str, list[Decimal]]:
+        """The penalties the buyer may claim, by the clause that grants them (酒仙桥 6.7: 30%),
+        from every rule's ``penalty_exposure`` flags."""
+        found: dict[str, list[Decimal]] = {}
+        for clause in self.clauses:
+            for spec in clause.rules:
+                for raw in spec.params.get("flags") or []:
+                    flag = FlagSpec.model_validate(raw)
+                    if flag.kind == "penalty_exposure":
+                        amounts = found.setdefault(flag.clause or clause.id, [])
+                        amount = exposure_amount(flag, self)[1]
+                        amounts += [] if amount in amounts else [amount]
+        return found
+
+    def exposures_of(self, clause_id: str) -> list[Decimal]:
+        return self.exposures().get(clause_id, [])
+
     def base_amount(self, base: str) -> Decimal:
         return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee}[base]
 
@@ -249,6 +267,7 @@ class LoadedContract:
         return {rule.params.number: tranche_kind.amount(rule) for rule in self.tranches}
 
 
+
 def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
     registry = kinds.registry()
     context = {"event_types": list(contract.event_types), "ratings": contract.ratings,
@@ -266,12 +285,21 @@ def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
             params = validation.validate(kind.params_model, spec.params, path, context,
                                          at=at + ("params",), root=document)
             rule = Rule(f"{clause.id}#{r_index + 1}", clause.id, spec.kind, params, contract)
-            problem = getattr(kind.module, "validate_rule", lambda r: None)(rule)
+            problem = (getattr(kind.module, "validate_rule", lambda r: None)(rule)
+                       or _unknown_flag_clause(rule, contract))
             if problem:
                 raise UserError(problem, file=path, line=sourceyaml.line_of(document, at),
                                 field=f"clauses[{c_index}].rules[{r_index}].params")
             rules.append(rule)
     return rules
+
+
+def _unknown_flag_clause(rule: Rule, contract: Contract) -> str | None:
+    ids = {clause.id for clause in contract.clauses}
+    for spec in getattr(rule.params, "flags", None) or []:
+        if spec.clause is not None and spec.clause not in ids:
+            return f"a flag of rule {rule.id} cites clause {spec.clause}, which is not among the clauses"
+    return None
 
 
 def _check_event_requirements(contract: Contract, rules: list[Rule], path: Path) -> None:

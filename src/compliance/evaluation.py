@@ -6,15 +6,16 @@ each stage seeing what the previous one produced.
 
 A contract month (``settle``):
 
-1. counters (occurrences per rule and scope), ratings, and the month's events:
-   the occurrence rules fire and produce deduction lines and flags;
+1. counters (occurrences per rule and scope), ratings, the month's events, and the
+   deliverable slots that turn late or overdue this month: the occurrence rules fire
+   and produce deduction lines and flags;
 2. subtotals of the month's deductions per clause group (for ratio thresholds);
 3. the balance (gross, deductions, net), for the netting rule.
 
 The term, for payment tranches (``judge_term``):
 
-1. every event so far (none of them "current") and the date of judgement (``as_of``):
-   notices left uncured fire;
+1. every event so far (none of them "current"), each deliverable quota (complete or
+   not) and the date of judgement (``as_of``): notices left uncured fire;
 2. each dated tranche: payment conditions fire, met or missing;
 3. each missing condition, then each late tranche: late-payment interest fires
    unless excused.
@@ -34,7 +35,8 @@ from .kinds import registry
 from .kinds.base import Rule, event_trace
 from .numbering import clause_order
 from .outcome import Outcome
-from .periods import Period, cycle_index
+from .periods import Period
+from .tally import Tally
 
 
 class Evaluator:
@@ -66,9 +68,10 @@ class Evaluator:
 
     def settle(self, book: FactsBook, period: Period, gross: Decimal) -> Outcome:
         """The lines and flags the contract's rules produce for ``period``."""
+        tally = Tally(self.loaded.contract, book.events_through(period.index), period)
         session = self._ruleset.session()
         try:
-            outcome = _merge(session.assert_facts(self._occurrence_facts(book, period)))
+            outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
             outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
             deductions = outcome.deductions()
             balance = {"t": "balance", "gross_fen": money.to_fen_int(gross),
@@ -80,12 +83,12 @@ class Evaluator:
         return in_reading_order(outcome)
 
     def judge_term(self, events: list[dict[str, Any]], as_of: date,
-                   tranches: list[dict[str, Any]]) -> Outcome:
+                   tranches: list[dict[str, Any]], term_facts: list[dict[str, Any]] = ()) -> Outcome:
         """The payment conditions, interest and term-wide rights for the dated ``tranches``."""
         session = self._ruleset.session()
         try:
             as_of_fact = {"t": "as_of", "date": as_of.isoformat(), "ordinal": as_of.toordinal()}
-            outcome = _merge(session.assert_facts([*events, as_of_fact]))
+            outcome = _merge(session.assert_facts([*events, *term_facts, as_of_fact]))
             outcome.extend(_merge(session.assert_facts([dict(t, t="tranche") for t in tranches])))
             missing = sorted({check.tranche for check in outcome.checks if not check.met})
             late = [dict(t, t="late") for t in tranches if t["days_late"] > 0]
@@ -95,34 +98,48 @@ class Evaluator:
             session.close()
         return in_reading_order(outcome)
 
-    def _occurrence_facts(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:
-        events = book.events_through(period.index)
-        facts = [self._counter(rule, spec, events, period) for rule, spec in self._counters]
+    def _occurrence_facts(self, book: FactsBook, tally: Tally) -> list[dict[str, Any]]:
+        period = tally.period
+        facts = [self._counter(rule, spec, tally) for rule, spec in self._counters]
         facts += [
             {"t": "rating", "period": n, "tier": book.rating(n), "current": int(n == period.index)}
             for n in range(1, period.index + 1) if book.rating(n) is not None
         ]
-        facts += [event.as_fact(period.index) for event in events if event.period == period.index]
+        facts += [event.as_fact(period.index) for event in tally.events
+                  if event.period == period.index]
+        facts += [fact for rule in self.loaded.rules
+                  for fact in self._hook(rule, "facts", lambda r, t: [])(rule, tally)]
         return facts
 
-    def _counter(self, rule: Rule, spec, events, period: Period) -> dict[str, Any]:
-        mine = [e for e in events if e.event.type in spec.event_types]
-        now = [e for e in mine if e.period == period.index]
-        contract = self.loaded.contract
+    def _counter(self, rule: Rule, spec, tally: Tally) -> dict[str, Any]:
+        scopes = {scope: tally.in_scope(spec.event_types, scope) for scope in ("period", "cycle", "term")}
+        now = scopes["period"]
+        counts = {scope: sum(e.event.count for e in group) for scope, group in scopes.items()}
         return {
-            "t": "counter", "rule": rule.id, "name": spec.name,
-            "period": sum(e.event.count for e in now),
-            "cycle": sum(e.event.count for e in mine
-                         if cycle_index(contract, e.period) == period.cycle),
-            "term": sum(e.event.count for e in mine),
+            "t": "counter", "rule": rule.id, "name": spec.name, **counts,
+            "before": counts["term"] - counts["period"],
             **{f"amount_{scope}_fen": sum(money.to_fen_int(e.event.amount) for e in group
                                           if e.event.amount is not None)
-               for scope, group in (("period", now), ("term", mine),
-                                    ("cycle", [e for e in mine
-                                               if cycle_index(contract, e.period) == period.cycle]))},
+               for scope, group in scopes.items()},
             "refs": sorted(e.event.ref for e in now if e.event.ref),
-            "items": [event_trace(e.as_fact(period.index)) for e in now],
+            "items": [event_trace(e.as_fact(tally.period.index)) for e in now],
         }
+
+    def standings(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:
+        """Where each counted threshold and the staffing stand at the end of ``period``
+        ("整改要求 7/10"), in reading order."""
+        tally = Tally(self.loaded.contract, book.events_through(period.index), period)
+        found = [self._hook(rule, "standing", None)(rule, tally) for rule in self.loaded.rules
+                 if self._hook(rule, "standing", None)]
+        return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
+
+    def term_facts(self, view) -> list[dict[str, Any]]:
+        """What kinds contribute to the term's judgement (the deliverable quotas)."""
+        return [fact for rule in self.loaded.rules
+                for fact in self._hook(rule, "term_facts", lambda r, v: [])(rule, view)]
+
+    def _hook(self, rule: Rule, name: str, default):
+        return getattr(self._modules[rule.id], name, default)
 
     def _subtotal_facts(self, outcome: Outcome) -> list[dict[str, Any]]:
         return [{"t": "subtotal", "prefix": prefix,

@@ -20,6 +20,8 @@ from .fieldtypes import Day, Money, Strict
 
 PAYMENT = "payment_made"
 """The event type of a payment the buyer made (date, amount, tranche)."""
+PENALTY_CLAIM = "penalty_claimed"
+"""The event type of the buyer's decision to claim a penalty (clause, optional amount)."""
 
 
 class Event(Strict):
@@ -32,6 +34,10 @@ class Event(Strict):
     amount: Money | None = None
     tranche: int | None = Field(default=None, ge=1)
     deliverable: str | None = None
+    staff: int | None = Field(default=None, ge=1)
+    """How many staff a staffing fact concerns (规自委 2.1: 缺员人数)."""
+    clause: str | None = None
+    """The clause a penalty claim or a termination is made under (规自委 6.1, 酒仙桥 6.7)."""
     ref: str | None = None
     note: str | None = None
 
@@ -48,7 +54,7 @@ class Event(Strict):
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
         contract = info.context["contract"]
         spec = contract.event_types[self.type]
-        for field in ("days", "amount", "tranche", "deliverable"):
+        for field in ("days", "amount", "tranche", "deliverable", "staff", "clause"):
             given = getattr(self, field) is not None
             if field in spec.requires and not given:
                 raise ValueError(f"{self.type} ({spec.label}) needs {field}")
@@ -63,10 +69,26 @@ class Event(Strict):
         if self.tranche is not None and self.tranche not in tranches:
             raise ValueError(f"the contract has no tranche {self.tranche}; valid: "
                              + (", ".join(str(n) for n in sorted(tranches)) or "none"))
+        if self.type == PENALTY_CLAIM:
+            _check_claim(self, info.context["exposures"])
         if (spec.requires or spec.optional) and self.count != 1:
             raise ValueError(f"{self.type} ({spec.label}) is recorded one event per occurrence; "
                              "leave count out")
         return self
+
+
+def _check_claim(event: Event, exposures: dict[str, list[Decimal]]) -> None:
+    """A claim names a clause that grants a penalty, and claims at most that penalty."""
+    amounts = exposures.get(event.clause or "")
+    if not amounts:
+        raise ValueError(f"clause {event.clause} grants no penalty the buyer may claim; valid: "
+                         + (", ".join(exposures) or "none in this contract"))
+    if event.amount is None and len(amounts) > 1:
+        raise ValueError(f"clause {event.clause} grants penalties of "
+                         + " or ".join(money.grouped(a) for a in amounts) + "; give the amount claimed")
+    if event.amount is not None and event.amount > max(amounts):
+        raise ValueError(f"the claim of {money.grouped(event.amount)} is more than clause "
+                         f"{event.clause} grants ({money.grouped(max(amounts))})")
 
 
 class PeriodFacts(Strict):
@@ -112,6 +134,7 @@ class RecordedEvent:
             "days": e.days, "amount_fen": None if e.amount is None else int(e.amount * 100),
             "amount": None if e.amount is None else f"{e.amount:.2f}", "ref": e.ref,
             "tranche": e.tranche, "deliverable": e.deliverable, "ordinal": e.date.toordinal(),
+            "staff": e.staff, "clause": e.clause,
             "period": self.period, "current": int(self.period == current), "source": self.source,
         }
 
@@ -152,7 +175,8 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
     if not isinstance(document, dict):
         raise UserError("a facts file must be a YAML mapping with contract, period and events",
                         file=path, line=1)
-    context = {"contract": contract, "tranches": loaded.tranche_amounts}
+    context = {"contract": contract, "tranches": loaded.tranche_amounts,
+               "exposures": contract.exposures()}
     facts = validation.validate(PeriodFacts, document, path, context)
     try:
         period = periods.facts_period(contract, facts.period)

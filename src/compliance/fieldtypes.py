@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     ValidationInfo,
+    model_validator,
 )
 
 FlagKind = Literal[
@@ -23,6 +24,9 @@ FlagKind = Literal[
     "shortfall",
     "vendor_suspension_right",
     "vendor_termination_right",
+    "penalty_exposure",
+    "deliverable_overdue",
+    "no_buyer_liability",
 ]
 """What a flag on a statement tells the reader; each has a fixed Chinese label in the PDF."""
 
@@ -97,15 +101,35 @@ def _declared(kind: str):
 
 EventTypeName = Annotated[str, _declared("event_types")]
 DeliverableIds = Annotated[list[str], _declared("deliverables")]
+DeliverableId = Annotated[str, _declared("deliverables")]
 EventTypeNames = Annotated[list[str], _declared("event_types")]
 Tier = Annotated[str, _declared("ratings")]
 
 
 class FlagSpec(Strict):
-    """A flag a rule raises, and the consequence the contract attaches to it, in its words."""
+    """A flag a rule raises, and the consequence the contract attaches to it, in its words.
+
+    A ``penalty_exposure`` flag says what the buyer *may* claim (酒仙桥 6.7: 可要求乙方支付
+    本合同总金额的 30%): it gives ``rate`` and ``base``, and ``clause`` when the penalty is
+    granted by another clause than the rule's (a late deliverable under 2.2.2 exposes the
+    vendor to the 6.7 penalty). Nothing is deducted until the facts record the buyer's claim.
+    """
 
     kind: FlagKind
     consequence: str
+    clause: str | None = None
+    rate: Ratio | None = None
+    base: Base | None = None
+
+    @model_validator(mode="after")
+    def _exposure_has_amount(self) -> "FlagSpec":
+        exposure = self.kind == "penalty_exposure"
+        if exposure and (self.rate is None or self.base is None):
+            raise ValueError("a penalty_exposure flag gives rate and base (the penalty the "
+                             "buyer may claim)")
+        if not exposure and (self.rate is not None or self.base is not None):
+            raise ValueError(f"only penalty_exposure flags carry rate and base, not {self.kind}")
+        return self
 
 
 PARAM_TYPES: dict[str, Any] = {
@@ -125,6 +149,10 @@ PARAM_TYPES: dict[str, Any] = {
     "anchors": list[Literal["signed", "term_end", "month_start"]],
     "deliverables": DeliverableIds,
     "date": Day,
+    "deliverable": DeliverableId,
+    "cadence": Literal["monthly", "quarterly", "half_yearly", "yearly", "term"],
+    "party": Literal["vendor", "buyer"],
+    "basis": Literal["days", "staff_days"],
 }
 """The parameter types a clause kind in ``rules/`` may declare."""
 

@@ -75,6 +75,10 @@ class Flag:
     message: str
     trace: Trace
     tranche: int | None = None
+    amount: Decimal | None = None
+    """For a ``penalty_exposure``: what the buyer may claim (deducted only once claimed)."""
+    condition: str | None = None
+    """For a ``penalty_exposure``: what happened that gives the buyer the claim."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +86,8 @@ class Flag:
             **({"tranche": self.tranche} if self.tranche is not None else {}),
             "kind": self.kind,
             "message": self.message,
+            **({"amount": money.as_json(self.amount), "condition": self.condition}
+               if self.amount is not None else {}),
             "trace": self.trace.to_json(),
         }
 

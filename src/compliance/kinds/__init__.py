@@ -35,7 +35,8 @@ class KindSpec(Strict):
     kind: str
     title: str
     summary: str
-    produces: list[Literal["deduction", "flag", "tranche", "check", "owed_by_buyer", "milestone"]]
+    produces: list[Literal["deduction", "flag", "tranche", "check", "owed_by_buyer", "milestone",
+                            "standing"]]
     params: dict[str, ParamSpec]
 
 

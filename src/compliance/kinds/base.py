@@ -22,6 +22,7 @@ class Terms(Protocol):
     def base_amount(self, base: str) -> Decimal: ...
     def event_label(self, event_type: str) -> str: ...
     def event_unit(self, event_type: str) -> str: ...
+    def exposures_of(self, clause: str) -> list[Decimal]: ...
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,11 @@ class Rule:
 
     def line(self, *, type: str, quantity, unit_amount: Decimal, amount: Decimal,
              refs: list[str], explanation: str, facts: list[dict[str, Any]],
-             owed_by: str = "vendor", tranche: int | None = None) -> Line:
-        return Line(self.clause, type, quantity, unit_amount, amount, refs, explanation,
+             owed_by: str = "vendor", tranche: int | None = None,
+             clause: str | None = None) -> Line:
+        """A statement line under this rule's clause, or under ``clause`` when the rule
+        executes another clause's penalty (a claim under 6.7 deducted by 6.9)."""
+        return Line(clause or self.clause, type, quantity, unit_amount, amount, refs, explanation,
                     self.trace(facts, explanation), owed_by, tranche)
 
     def event_line(self, event: dict[str, Any], *, quantity, unit_amount: Decimal,
@@ -68,11 +72,26 @@ class Rule:
 
     def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]],
               tranche: int | None = None) -> list[Flag]:
-        return [
-            Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}", self.trace(facts, reason),
-                 tranche)
-            for spec in specs
-        ]
+        return [self._flag(spec, reason, facts, tranche) for spec in specs]
+
+    def _flag(self, spec: FlagSpec, reason: str, facts: list[dict[str, Any]],
+              tranche: int | None) -> Flag:
+        """A flag in the words of the contract; an exposure says what the buyer may claim."""
+        if spec.kind != "penalty_exposure":
+            return Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}",
+                        self.trace(facts, reason), tranche)
+        base, amount = exposure_amount(spec, self.terms)
+        arithmetic = (f"{BASE_LABEL[spec.base]} {money.grouped(base)} 元 × "
+                      f"{money.percent(spec.rate)} = {money.grouped(amount)} 元")
+        message = f"{reason}：{spec.consequence}（{arithmetic}；甲方主张后方扣除）"
+        return Flag(spec.clause or self.clause, spec.kind, message,
+                    self.trace(facts, f"{reason}；{arithmetic}"), tranche, amount, reason)
+
+
+def exposure_amount(spec: FlagSpec, terms: Terms) -> tuple[Decimal, Decimal]:
+    """The base and fen(rate × base) of a penalty the buyer may claim."""
+    base = terms.base_amount(spec.base)
+    return base, money.fen(spec.rate * base)
 
 
 def counter_fact(rule: Rule, name: str, *tests: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +106,8 @@ def current_event(event_types: list[str] | tuple[str, ...]) -> dict[str, Any]:
 
 def event_trace(event: dict[str, Any]) -> dict[str, Any]:
     """The part of an event fact that a trace keeps: what, when, how many, where written."""
-    keys = ("type", "date", "count", "days", "amount", "ref", "source")
+    keys = ("type", "date", "count", "days", "amount", "staff", "deliverable", "clause", "ref",
+            "source")
     return {key: event[key] for key in keys if event.get(key) is not None}
 
 
