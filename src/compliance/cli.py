@@ -1,5 +1,5 @@
 """The ``compliance`` command: settle a month, a payment cycle or a tranche; list the payment
-schedule and the periods.
+schedule and the periods; work out a termination.
 
 Bad input (facts, contracts, arguments) prints one clear error naming the file,
 the line and the field, exits with status 2, and writes nothing.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from .pdf import FLAG_LABELS, span_label
 from .periods import all_periods, cycle, cycle_count
 from .schedule_view import print_schedule, schedule_listing
 from .statement import cycle_statement, period_statement, tranche_statement
+from .termination import print_termination, termination_statement
 from .workdays import WorkCalendar, calendar
 
 EXIT_USER_ERROR = 2
@@ -73,6 +75,22 @@ def _parser() -> argparse.ArgumentParser:
     schedule.add_argument("--json", action="store_true", help="print the schedule as JSON")
     _judgement_options(schedule)
 
+    terminate = commands.add_parser("terminate", help="what each side owes if the contract ends "
+                                                      "on a day under a clause")
+    terminate.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    terminate.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    terminate.add_argument("--on", type=_day, required=True, metavar="YYYY-MM-DD",
+                           help="the day the contract ends (the last day served)")
+    terminate.add_argument("--reason", required=True, metavar="CLAUSE",
+                           help="the clause invoked, in the contract's numbering (e.g. 6.3)")
+    terminate.add_argument("--by", choices=["vendor", "buyer"], default=None,
+                           help="who terminates, where either party may invoke the clause")
+    terminate.add_argument("--json", action="store_true", help="print the statement JSON")
+    terminate.add_argument("--out", type=Path, default=Path("reports"),
+                           help="output folder (default: reports/)")
+    terminate.add_argument("--calendar", type=Path, default=None, metavar="FILE",
+                           help="extra working-day calendar YAML: adds or replaces years")
+
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     return parser
@@ -113,6 +131,13 @@ def _settle(args: argparse.Namespace) -> int:
         calendar, digest = _calendar(args)
         statement = tranche_statement(loaded, book, args.tranche, _as_of(args), calendar, digest)
         stem = f"tranche-{args.tranche}"
+    _write(args, loaded, stem, statement, _summary)
+    return 0
+
+
+def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statement: dict,
+           summary) -> None:
+    """Write the statement's JSON and PDF together (both or neither), then print it."""
     folder = args.out / loaded.contract.id
     json_bytes = output.statement_json(statement)
     files = {folder / f"{stem}.json": json_bytes, folder / f"{stem}.pdf": pdf.render(statement)}
@@ -120,9 +145,18 @@ def _settle(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json_bytes.decode("utf-8"))
     else:
-        _summary(statement)
+        summary(statement)
     for path in files:
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+
+
+def _terminate(args: argparse.Namespace) -> int:
+    loaded = _load(args.contract)
+    book = load_facts(args.facts, loaded)
+    calendar_, digest = _calendar(args)
+    statement = termination_statement(loaded, book, args.reason, args.on, args.by, calendar_, digest)
+    clause = re.sub(r"[^0-9A-Za-z.]+", "_", args.reason).strip("_") or "clause"
+    _write(args, loaded, f"termination-{clause}-{args.on}", statement, print_termination)
     return 0
 
 
@@ -157,6 +191,22 @@ def _summary(statement: dict) -> None:
         print(f"  - {_where(line)}[{line['clause']}] {line['explanation']}")
     for flag in statement["flags"]:
         print(f"  ! {_where(flag)}[{flag['clause']}] {FLAG_LABELS[flag['kind']]}：{flag['message']}")
+    if statement.get("exposure_total", "0.00") != "0.00":
+        print(f"  甲方可主张而尚未主张的违约金合计 {statement['exposure_total']}（主张后方扣除）")
+    _progress_summary(statement)
+
+
+def _progress_summary(statement: dict) -> None:
+    """Deliverable quotas and counters, as a period statement shows them."""
+    if statement.get("deliverables"):
+        print("  成果交付（应交/已交/共计）：")
+    for item in statement.get("deliverables", []):
+        print(f"    [{item['clause']}] {item['label']}（{item['cadence_label']}）"
+              f" {item['due_so_far']}/{item['delivered']}/{item['total']}")
+        for name in item["late"] + item["overdue"]:
+            print(f"      逾期：{name}")
+    for counter in statement.get("counters", []):
+        print(f"  # [{counter['clause']}] {counter['text']}")
 
 
 def _tranche_summary(statement: dict) -> None:
@@ -201,7 +251,8 @@ def _periods(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"settle": _settle, "schedule": _schedule, "periods": _periods}[args.command]
+    handler = {"settle": _settle, "schedule": _schedule, "terminate": _terminate,
+               "periods": _periods}[args.command]
     try:
         return handler(args)
     except UserError as error:

@@ -43,6 +43,9 @@ FLAG_LABELS = {
     "shortfall": "未达承诺量",
     "vendor_suspension_right": "乙方中止履行权",
     "vendor_termination_right": "乙方解除权",
+    "penalty_exposure": "甲方可主张违约金",
+    "deliverable_overdue": "成果逾期",
+    "no_buyer_liability": "甲方不承担逾期责任",
 }
 
 
@@ -86,6 +89,8 @@ def _yuan(amount: str) -> Paragraph:
 
 
 def span_label(statement: dict[str, Any]) -> str:
+    if "ground" in statement:
+        return f"于 {statement['terminated_on']} 依第 {statement['ground']['clause']} 条解除"
     if "tranche" in statement:
         t = statement["tranche"]
         return f"{t['label']}（第 {t['number']} 次付款，截至 {statement['as_of']}）"
@@ -168,6 +173,58 @@ def _tranche_rows(statement: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _progress_story(statement: dict[str, Any]) -> list[Any]:
+    """Deliverable quotas and counters of a period statement (酒仙桥 2.2, 规自委 6.1)."""
+    story: list[Any] = []
+    if statement.get("exposure_total", "0.00") != "0.00":
+        story.append(_p(f"甲方可主张而尚未主张的违约金合计 {money.grouped(Decimal(statement['exposure_total']))}"
+                        " 元（甲方主张后方扣除，未计入本期扣款）。"))
+    if statement.get("deliverables"):
+        rows = [["条款", "服务成果", "频次", "应交", "已交", "共计", "逾期"]]
+        rows += [[d["clause"], d["label"], d["cadence_label"], str(d["due_so_far"]),
+                  str(d["delivered"]), str(d["total"]), _p("\n".join(d["late"] + d["overdue"]) or "—",
+                                                           "small")]
+                 for d in statement["deliverables"]]
+        story += [_p("服务成果交付进度（截至本期末）", "heading"),
+                  _table(rows, [14, 38, 16, 10, 10, 10, 72])]
+    if statement.get("counters"):
+        story += [_p("累计计数", "heading"),
+                  _table([["条款", "计数"]] + [[c["clause"], c["text"]] for c in statement["counters"]],
+                         [18, 152])]
+    return story
+
+
+def _termination_story(statement: dict[str, Any]) -> list[Any]:
+    """A termination statement: the ground, the settlement, and what each side owes."""
+    item = statement["termination"]
+    rows = [["解除日", statement["terminated_on"]],
+            ["解除依据", f"第 {statement['ground']['clause']} 条 {statement['ground']['title']}"],
+            ["结算依据", f"第 {statement['settled_under']['clause']} 条 {statement['settled_under']['title']}"],
+            ["应得服务费", f"{money.grouped(Decimal(item['earned']))} 元：{item['explanation']}"],
+            ["已付", _yuan(item["paid"])]]
+    if item["penalty"]:
+        payer = "乙方" if item["penalty"]["payer"] == "vendor" else "甲方"
+        rows.append([f"{payer}应付违约金", _yuan(item["penalty"]["amount"])])
+    rows.append(["尚未抵扣的扣款", _yuan(item["outstanding_deductions"])])
+    if item["notice"]:
+        notice = item["notice"]
+        rows.append([f"提前 {notice['required_days']} 日通知", f"通知日 {notice['given'] or '未记录'}，"
+                     + ("已满足" if notice["sufficient"] else "不足")])
+    refund = item["vendor_refunds"] != "0.00"
+    rows += [["乙方应退还" if refund else "甲方应支付",
+              _yuan(item["vendor_refunds"] if refund else item["buyer_pays"])],
+             ["大写", item["amount_in_words"]],
+             ["期限", item["due"]["date"] if item["due"] else "合同未约定"]]
+    story = [_p("解除结算", "heading"), _table(rows, [35, 135], header=False),
+             _p("解除依据条款原文", "heading"), _p(statement["ground"]["text"])]
+    if statement["outstanding_deductions"]:
+        story += [_p("尚未抵扣的扣款", "heading"),
+                  _table([["条款", "计算", "金额（元）"]]
+                         + [[line["clause"], line["explanation"], _yuan(line["amount"])]
+                            for line in statement["outstanding_deductions"]], [18, 120, 32])]
+    return story
+
+
 def _signatures() -> Table:
     cell = "{}\n\n\n经办人（签字）：______________\n\n日期：______年____月____日\n\n（盖章）"
     table = Table([[_p(cell.format("甲方审核")), _p(cell.format("乙方确认"))]],
@@ -178,20 +235,39 @@ def _signatures() -> Table:
     return table
 
 
-def _story(statement: dict[str, Any]) -> list[Any]:
-    wide = _period_column(statement)
-    story: list[Any] = [
+def _head(statement: dict[str, Any], subtitle: str) -> list[Any]:
+    return [
         _p(statement["contract_title"], "title"),
-        _p("结算单", "subtitle"),
+        _p(subtitle, "subtitle"),
         Spacer(1, 4 * mm),
         _table([
             ["合同", statement["contract"]],
             ["甲方", statement["parties"]["buyer"]],
             ["乙方", statement["parties"]["vendor"]],
             ["结算期间", span_label(statement)],
-            *([["市级评价", statement.get("rating") or "—"]] if "tranche" not in statement else []),
+            *([["市级评价", statement.get("rating") or "—"]] if "period" in statement else []),
             ["输入指纹 sha256", _p(statement["fingerprint"]["sha256"], "small")],
         ], [35, 135], header=False),
+    ]
+
+
+def _interpretation_story(statement: dict[str, Any], heading: str) -> list[Any]:
+    if not statement["interpretations"]:
+        return []
+    return [_p(heading, "heading"),
+            _table([["条款", "本结算采用的解释"]]
+                   + [[i["clause"], i["interpretation"]] for i in statement["interpretations"]],
+                   [18, 152])]
+
+
+def _story(statement: dict[str, Any]) -> list[Any]:
+    if "ground" in statement:
+        return [*_head(statement, "解除结算单"), *_termination_story(statement),
+                *_interpretation_story(statement, "适用条款的解释"), Spacer(1, 8 * mm),
+                KeepTogether([_p("签章", "heading"), _signatures()])]
+    wide = _period_column(statement)
+    story: list[Any] = [
+        *_head(statement, "结算单"),
         _p("一、服务费" if "tranche" not in statement else "一、本次付款", "heading"),
         _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]),
     ]
@@ -207,17 +283,14 @@ def _story(statement: dict[str, Any]) -> list[Any]:
         story.append(_table(_flag_rows(statement), ([10] if wide else []) + [16, 26, 128]))
     else:
         story.append(_p("本期无标记。"))
+    story += _progress_story(statement)
     story += [_p("四、合计", "heading"), _table(_totals_rows(statement), [70, 100], header=False)]
     if statement.get("owed_by_buyer_lines"):
         story.append(_p("甲方迟延付款违约金", "heading"))
         story.append(_table([["条款", "计算", "金额（元）"]]
                             + [[line["clause"], line["explanation"], _yuan(line["amount"])]
                                for line in statement["owed_by_buyer_lines"]], [18, 120, 32]))
-    if statement["interpretations"]:
-        story.append(_p("五、适用条款的解释", "heading"))
-        story.append(_table([["条款", "本结算采用的解释"]]
-                            + [[i["clause"], i["interpretation"]] for i in statement["interpretations"]],
-                            [18, 152]))
+    story += _interpretation_story(statement, "五、适用条款的解释")
     story += [Spacer(1, 8 * mm), KeepTogether([_p("签章", "heading"), _signatures()])]
     return story
 

@@ -106,9 +106,10 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
     _allocate(_monthly_outcomes(loaded, book, as_of), states)
     for state in states:
         _judge_status(state, as_of, calendar)
-    term = evaluator_for(loaded).judge_term(
+    evaluator = evaluator_for(loaded)
+    term = evaluator.judge_term(
         [e.as_fact(0) for e in events if e.event.date <= as_of], as_of,
-        [state.fact() for state in states if state.due is not None])
+        [state.fact() for state in states if state.due is not None], evaluator.term_facts(view))
     _allocate(term, states)
     terminations = [termination_kind.settlement(rule, view) for rule in loaded.rules
                     if rule.kind == "termination_settlement"]

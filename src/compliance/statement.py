@@ -14,10 +14,11 @@ from typing import Any
 
 from . import money
 from .contract import LoadedContract
-from .evaluation import settle_period_outcome
+from .evaluation import evaluator_for, settle_period_outcome
 from .facts import FactsBook
 from .outcome import Outcome
-from .periods import Cycle
+from .kinds import deliverable_quota as quota_kind
+from .periods import Cycle, Period
 from .periods import cycle as cycle_of
 from .periods import period as period_of
 from .schedule import STATUS_LABELS, TrancheState, payment_schedule
@@ -32,7 +33,7 @@ def _fees(loaded: LoadedContract) -> list[dict[str, Any]]:
             for fee in loaded.contract.fees]
 
 
-def _fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int,
+def fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int,
                  extra: dict[str, str] | None = None) -> dict[str, Any]:
     """sha256 of the contract and of every facts file the statement read."""
     files = {book.files[n].path.name: book.files[n].sha256 for n in sorted(book.files) if n <= last_period}
@@ -65,7 +66,7 @@ def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None) -> dic
     }
 
 
-def _header(loaded: LoadedContract) -> dict[str, Any]:
+def header(loaded: LoadedContract) -> dict[str, Any]:
     contract = loaded.contract
     return {
         "schema": SCHEMA,
@@ -83,22 +84,38 @@ def _interpretations(loaded: LoadedContract, outcome: Outcome,
             for clause in loaded.contract.clauses if clause.id in cited and clause.interpretation]
 
 
+def deliverable_progress(loaded: LoadedContract, book: FactsBook, period: Period) -> list[dict]:
+    """Each deliverable quota at the end of ``period``: due so far, delivered, late, overdue
+    (酒仙桥 2.2.1–2.2.11)."""
+    events = book.events_through(period.index)
+    return [quota_kind.progress(rule, events, period.end) for rule in loaded.rules
+            if rule.kind == "deliverable_quota"]
+
+
 def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict[str, Any]:
     """The statement of one contract month."""
     period = period_of(loaded.contract, index)
     outcome = settle_period_outcome(loaded, book, period)
     gross = loaded.contract.monthly_fee
     return {
-        **_header(loaded),
+        **header(loaded),
         "period": {**period.to_json(), "cycle": period.cycle},
         "rating": book.rating(index),
         "fees": _fees(loaded),
         "deductions": [line.to_json() for line in outcome.lines],
         **totals(gross, outcome),
         "flags": [flag.to_json() for flag in outcome.flags],
+        "exposure_total": money.as_json(_exposure_total(outcome)),
+        "deliverables": deliverable_progress(loaded, book, period),
+        "counters": evaluator_for(loaded).standings(book, period),
         "interpretations": _interpretations(loaded, outcome),
-        "fingerprint": _fingerprint(loaded, book, index),
+        "fingerprint": fingerprint(loaded, book, index),
     }
+
+
+def _exposure_total(outcome: Outcome) -> Decimal:
+    """What the buyer may claim for the flags raised (not deducted unless claimed)."""
+    return sum((flag.amount for flag in outcome.flags if flag.amount is not None), ZERO)
 
 
 def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict[str, Any]:
@@ -114,14 +131,14 @@ def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict
         fees += [{"period": period.index, **fee} for fee in _fees(loaded)]
     gross = loaded.contract.monthly_fee * len(cycle.periods)
     return {
-        **_header(loaded),
+        **header(loaded),
         "cycle": cycle.to_json(),
         "fees": fees,
         "deductions": deductions,
         **totals(gross, combined),
         "flags": flags,
         "interpretations": _interpretations(loaded, combined),
-        "fingerprint": _fingerprint(loaded, book, cycle.periods[-1].index),
+        "fingerprint": fingerprint(loaded, book, cycle.periods[-1].index),
     }
 
 
@@ -157,7 +174,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
     extra = {"as_of": as_of.isoformat(), **({"calendar_sha256": calendar_digest}
                                              if calendar_digest else {})}
     return {
-        **_header(loaded),
+        **header(loaded),
         "as_of": as_of.isoformat(),
         "tranche": tranche_json(state),
         "fees": [{"clause": state.rule.clause, "label": _tranche_label(state),
@@ -172,7 +189,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
         "interpretations": _interpretations(loaded, outcome, [
             state.rule.clause, *(m.clause for m in schedule.milestones.values()),
             *(t.rule.clause for t in schedule.terminations)]),
-        "fingerprint": _fingerprint(loaded, book, max(book.files, default=0), extra),
+        "fingerprint": fingerprint(loaded, book, max(book.files, default=0), extra),
     }
 
 

@@ -1,5 +1,6 @@
 """分期付款: a share of the price (or a fixed sum), due a number of working or calendar days
-after its trigger (羊坊店 3.2: 合同签订后 15 个工作日内支付 50%；城北 四(二): 资金到位 30 日内支付 60%).
+after its trigger (羊坊店 3.2: 合同签订后 15 个工作日内支付 50%；城北 四(二): 资金到位 30 日内支付 60%),
+or by a date the contract writes (规自委 3.2: 2023 年 6 月底前支付首付款 800000 元).
 
 The trigger is the latest of everything the clause waits for: an anchor date of the
 contract (signing, the start of contract month k, the day after the term ends), facts
@@ -35,6 +36,8 @@ def validate_rule(rule: Rule) -> str | None:
         return "anchor month_start and month go together"
     if not (params.anchors or params.events or params.accepted):
         return "a tranche needs a trigger: anchors, events or accepted"
+    if (params.due_by is None) == (params.offset == 0):
+        return "a tranche is due either offset days after its trigger or by due_by, not both or neither"
     if params.stated_amount is not None and amount(rule) != params.stated_amount:
         return (f"tranche {params.number}: {money.percent(params.share)} of the total price is "
                 f"{money.grouped(amount(rule))}, but the contract states {money.grouped(params.stated_amount)}")
@@ -92,6 +95,8 @@ def trigger(rule: Rule, view) -> Trigger:
 def due(rule: Rule, start: date, calendar) -> tuple[Deadline, str]:
     """The due date after the trigger, and how it was counted."""
     params = rule.params
+    if params.due_by is not None:
+        return Deadline(params.due_by, False), f"合同约定于 {params.due_by} 前支付"
     deadline = calendar.add(start, params.offset, params.offset_unit)
     how = f"{start} 后 {params.offset} {UNIT_LABEL[params.offset_unit]}内：{deadline.day}"
     if deadline.provisional:
