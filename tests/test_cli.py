@@ -162,4 +162,5 @@ def test_bad_arguments_exit_2_with_usage(capsys, args, expected):
 def test_unknown_contract_lists_known_ones(tmp_path, capsys):
     code, _, err = _run(capsys, "settle", "gaomidan-2025", str(tmp_path), "--period", "1")
     assert code == 2
-    assert "one of: chengbei-2025, gaomidian-2025, yangfangdian-2026" in err
+    assert "one of: chengbei-2025, gaomidian-2025, ghzrzw-chaoyang-2023, jiuxianqiao-2025, " \
+           "yangfangdian-2026" in err

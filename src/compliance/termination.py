@@ -25,6 +25,7 @@ from .term import TermView
 from .workdays import WorkCalendar
 
 SETTLED = ("paid", "paid_late")
+ZERO = Decimal("0")
 
 
 def termination_rule(loaded: LoadedContract, clause: str, by: str | None) -> Rule:
@@ -56,8 +57,8 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
         raise UserError(f"{on} is outside the term", field="--on",
                         valid=f"{contract.term.start}..{contract.term.end}")
     rule = termination_rule(loaded, clause, by)
-    outstanding_lines = _not_yet_netted(loaded, book, on, calendar)
-    outstanding = sum((line.amount for line in outstanding_lines), Decimal("0"))
+    lines, netted = _deductions(loaded, book, on, calendar)
+    outstanding = sum((line.amount for line in lines), ZERO) - netted
     view = TermView(contract, book.events_through(max(book.files, default=0)), calendar, on)
     settled = termination_kind.settlement(rule, view, on, outstanding)
     under = rule.params.settled_under or rule.clause
@@ -71,8 +72,8 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
         "termination": settled.to_json(),
         "payments": [{"date": p.event.date.isoformat(), "amount": money.as_json(p.event.amount),
                       "tranche": p.event.tranche, "source": p.source} for p in settled.payments],
-        "outstanding_deductions": [{"arose": line.trace.arose(), **line.to_json()}
-                                   for line in outstanding_lines],
+        "deductions": [{"arose": line.trace.arose(), **line.to_json()} for line in lines],
+        "deductions_netted": money.as_json(netted),
         "interpretations": [{"clause": c.id, "interpretation": c.interpretation}
                             for c in contract.clauses
                             if c.id in (rule.clause, under) and c.interpretation],
@@ -85,15 +86,19 @@ def _clause_json(loaded: LoadedContract, clause_id: str) -> dict[str, str]:
     return {"clause": clause.id, "title": clause.title, "text": clause.text}
 
 
-def _not_yet_netted(loaded: LoadedContract, book: FactsBook, on: date, calendar: WorkCalendar):
-    """The deductions (and claimed penalties) that arose by ``on`` and sit on a tranche not yet
-    paid: the termination settles them."""
+def _deductions(loaded: LoadedContract, book: FactsBook, on: date,
+                calendar: WorkCalendar) -> tuple[list, Decimal]:
+    """The deductions (and claimed penalties) that arose by ``on``, and how much of them the
+    payments already netted: a tranche paid in full for less than its amount netted the
+    difference; a tranche paid its whole amount, or not yet paid, netted nothing."""
     if not loaded.tranches:
-        return []
+        return [], ZERO
     schedule = payment_schedule(loaded, book, on, calendar)
-    return [line for state in schedule.tranches if state.status not in SETTLED
-            for line in state.outcome.lines if line.owed_by == "vendor"]
-
+    lines = [line for state in schedule.tranches for line in state.outcome.lines
+             if line.owed_by == "vendor" and (line.trace.arose() or "") <= on.isoformat()]
+    netted = sum((min(state.outcome.deductions(), max(state.amount - state.paid, ZERO))
+                  for state in schedule.tranches if state.status in SETTLED), ZERO)
+    return lines, netted
 
 def print_termination(statement: dict[str, Any]) -> None:
     """The termination statement in a terminal, for the finance clerk."""
@@ -106,9 +111,14 @@ def print_termination(statement: dict[str, Any]) -> None:
     print(f"  {item['explanation']}")
     notice = item["notice"]
     if notice is not None:
-        given = notice["given"] or "未记录"
-        verdict = "已满足" if notice["sufficient"] else f"不足，最早可于 {notice['earliest'] or '通知后'} 解除"
-        print(f"  提前 {notice['required_days']} 日书面通知：通知日 {given}，{verdict}")
+        days = notice["required_days"]
+        if notice["sufficient"]:
+            verdict = f"{notice['given']} 已通知，已满足"
+        elif notice["given"]:
+            verdict = f"{notice['given']} 通知，不足 {days} 日，最早可于 {notice['earliest']} 解除"
+        else:
+            verdict = f"未记录书面通知，须于解除日 {days} 日前通知"
+        print(f"  提前 {days} 日书面通知：{verdict}")
     due = f"，应于 {item['due']['date']} 前" if item["due"] else ""
     if item["vendor_refunds"] != "0.00":
         print(f"  乙方应退还 {item['vendor_refunds']}（{item['amount_in_words']}）{due}")

@@ -81,7 +81,7 @@ class Settlement:
             explanation += (f"；{PARTY_LABEL[params.penalty_payer]}应付违约金 "
                             f"{money.grouped(self.penalty)} 元")
         if self.outstanding:
-            explanation += f"；尚未抵扣的扣款 {money.grouped(self.outstanding)} 元"
+            explanation += f"；扣款（未在付款中抵扣的）{money.grouped(self.outstanding)} 元"
         return {
             "clause": self.rule.clause, "rule": self.rule.id,
             "settled_under": params.settled_under or self.rule.clause,
