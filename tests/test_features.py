@@ -19,15 +19,18 @@ from compliance import periods
 from compliance.contract import LoadedContract, load_contract
 from compliance.errors import UserError
 from compliance.facts import load_facts
+from compliance.kinds import deliverable_quota as quota_kind
 from compliance.pdf import FLAG_LABELS
 from compliance.schedule_view import schedule_listing
 from compliance.statement import cycle_statement, period_statement, tranche_statement
+from compliance.termination import termination_statement
 from compliance.workdays import PROVISIONAL_NOTE, calendar
 
 scenarios(".")
 
 COLUMNS = {"情形": "type", "日期": "date", "次数": "count", "天数": "days", "金额": "amount",
-           "单号": "ref", "付款次数": "tranche", "成果": "deliverable"}
+           "单号": "ref", "付款次数": "tranche", "成果": "deliverable", "人数": "staff",
+           "条款": "clause"}
 AFTER_TERM = "after"
 FLAG_KINDS = {label: kind for kind, label in FLAG_LABELS.items()}
 
@@ -75,7 +78,7 @@ def _event(loaded: LoadedContract, header: list[str], row: list[str]) -> dict:
             continue  # an empty cell: the event does not carry this field
         if key == "type":
             event[key] = labels[cell]
-        elif key in ("count", "days", "tranche"):
+        elif key in ("count", "days", "tranche", "staff"):
             event[key] = int(cell)
         elif key == "amount":
             event[key] = Decimal(cell)
@@ -120,6 +123,20 @@ def settle_period(settlement: Settlement, period: int) -> None:
     settlement.write()
     book = load_facts(settlement.folder, settlement.loaded)
     settlement.statement = period_statement(settlement.loaded, book, period)
+
+
+@when(parsers.parse("试图结算第 {period:d} 期"))
+def try_settle_period(settlement: Settlement, period: int) -> None:
+    try:
+        settle_period(settlement, period)
+        settlement.refusal = None
+    except UserError as refusal:
+        settlement.refusal = refusal
+
+
+@then(parsers.parse('事实被拒绝，原因含 "{text}"'))
+def facts_refused(settlement: Settlement, text: str) -> None:
+    assert settlement.refusal is not None and text in str(settlement.refusal), settlement.refusal
 
 
 @when(parsers.parse("结算第 {cycle:d} 支付周期"))
@@ -198,6 +215,11 @@ def flag_present(settlement: Settlement, clause: str, label: str) -> None:
     assert (clause, FLAG_KINDS[label]) in flags, flags
 
 
+@then(parsers.parse('第 "{clause}" 条没有标记'))
+def clause_without_flags(settlement: Settlement, clause: str) -> None:
+    assert not [flag for flag in settlement.statement["flags"] if flag["clause"] == clause]
+
+
 @then(parsers.parse('不出现 "{label}" 标记'))
 def flag_absent(settlement: Settlement, label: str) -> None:
     kinds = [flag["kind"] for flag in settlement.statement["flags"]]
@@ -265,7 +287,13 @@ def schedule_row(settlement: Settlement, number: int, label: str, day: str) -> N
 def payment_condition(settlement: Settlement, clause: str, state: str) -> None:
     met = {"已满足": True, "未满足": False}[state]
     checks = [c["met"] for c in settlement.statement["checks"] if c["clause"] == clause]
-    assert checks == [met], settlement.statement["checks"]
+    assert checks and (all(checks) if met else not all(checks)), settlement.statement["checks"]
+
+
+@then(parsers.parse('付款条件说明含 "{text}"'))
+def payment_condition_message(settlement: Settlement, text: str) -> None:
+    messages = [c["message"] for c in settlement.statement["checks"]]
+    assert any(text in message for message in messages), messages
 
 
 @then(parsers.re(r'(?P<label>已付为|甲方应付迟延付款违约金) "(?P<amount>[-0-9,.]+)" 元'))
@@ -352,3 +380,111 @@ def _reload(settlement: Settlement) -> None:
         settlement.refusal = None
     except UserError as refusal:
         settlement.refusal = refusal
+
+
+# --- deliverable quotas, counters, penalty exposure, termination statements ------------------
+
+@given("乙方按交付计划按时交付了全部服务成果")
+def deliver_everything(settlement: Settlement) -> None:
+    """One delivery per slot of every quota, on the last day of its window."""
+    contract = settlement.loaded.contract
+    for rule in settlement.loaded.rules:
+        if rule.kind != "deliverable_quota":
+            continue
+        for slot in quota_kind.slots(rule, [], contract.term.end):
+            index = next(p.index for p in periods.all_periods(contract) if p.contains(slot.deadline))
+            settlement.events.setdefault(index, []).append(
+                {"type": rule.params.event_type, "date": slot.deadline.isoformat(),
+                 "deliverable": rule.params.deliverable, "ref": f"{slot.window}-{slot.number}"})
+
+
+def _progress(settlement: Settlement, label: str) -> dict:
+    return next(d for d in settlement.statement["deliverables"] if d["label"] == label)
+
+
+@then(parsers.parse('成果 "{label}" 截至本期末应交 {due:d} 次，已交 {delivered:d} 次，共 {total:d} 次'))
+def progress_counts(settlement: Settlement, label: str, due: int, delivered: int, total: int) -> None:
+    item = _progress(settlement, label)
+    assert (item["due_so_far"], item["delivered"], item["total"]) == (due, delivered, total), item
+
+
+@then(parsers.parse('成果 "{label}" 的逾期记录含 "{text}"'))
+def progress_late(settlement: Settlement, label: str, text: str) -> None:
+    item = _progress(settlement, label)
+    assert any(text in entry for entry in item["late"] + item["overdue"]), item
+
+
+@then(parsers.parse('成果 "{label}" 没有逾期'))
+def progress_on_time(settlement: Settlement, label: str) -> None:
+    item = _progress(settlement, label)
+    assert not item["late"] and not item["overdue"], item
+
+
+@then(parsers.parse('计数显示 "{text}"'))
+def counter_shows(settlement: Settlement, text: str) -> None:
+    counters = [c["text"] for c in settlement.statement["counters"]]
+    assert text in counters, counters
+
+
+@then(parsers.parse('第 "{clause}" 条甲方可主张违约金 "{amount}" 元'))
+def exposure(settlement: Settlement, clause: str, amount: str) -> None:
+    exposures = [(f["clause"], f.get("amount")) for f in settlement.statement["flags"]
+                 if f["kind"] == "penalty_exposure"]
+    assert (clause, _amount(amount)) in exposures, exposures
+
+
+@then("不出现甲方可主张的违约金")
+def no_exposure(settlement: Settlement) -> None:
+    assert not [f for f in settlement.statement["flags"] if f["kind"] == "penalty_exposure"]
+
+
+@when(parsers.parse('{party}于 "{on}" 依第 "{clause}" 条解除合同'))
+def terminate(settlement: Settlement, party: str, on: str, clause: str) -> None:
+    by = {"甲方": "buyer", "乙方": "vendor"}[party]
+    rule_parties = {rule.params.party for rule in settlement.loaded.rules
+                    if rule.kind == "termination_settlement" and rule.clause == clause}
+    settlement.statement = termination_statement(
+        settlement.loaded, settlement.book(), clause, date.fromisoformat(on),
+        by if rule_parties - {None} else None, calendar())
+
+
+def _ended(settlement: Settlement) -> dict:
+    return settlement.statement["termination"]
+
+
+@then(parsers.parse('解除时已服务 {days:d} 日，应得服务费 "{earned}" 元，已付 "{paid}" 元'))
+def termination_earned(settlement: Settlement, days: int, earned: str, paid: str) -> None:
+    item = _ended(settlement)
+    assert (item["days_served"], item["earned"], item["paid"]) == (days, _amount(earned), _amount(paid)), item
+
+
+@then(parsers.parse('解除违约金 "{amount}" 元由{party}支付'))
+def termination_penalty(settlement: Settlement, amount: str, party: str) -> None:
+    penalty = _ended(settlement)["penalty"]
+    payer = {"甲方": "buyer", "乙方": "vendor"}[party]
+    assert penalty is not None and (penalty["amount"], penalty["payer"]) == (_amount(amount), payer), penalty
+
+
+@then("解除不计违约金")
+def termination_no_penalty(settlement: Settlement) -> None:
+    assert _ended(settlement)["penalty"] is None
+
+
+@then(parsers.parse('解除时未在付款中抵扣的扣款为 "{amount}" 元'))
+def termination_outstanding(settlement: Settlement, amount: str) -> None:
+    assert _ended(settlement)["outstanding_deductions"] == _amount(amount)
+
+
+@then(parsers.re(r'(?P<party>乙方应退还|甲方应支付) "(?P<amount>[0-9,.]+)" 元(，期限为 "(?P<day>[0-9-]+)")?'))
+def termination_balance(settlement: Settlement, party: str, amount: str, day: str | None) -> None:
+    item = _ended(settlement)
+    key = {"乙方应退还": "vendor_refunds", "甲方应支付": "buyer_pays"}[party]
+    assert item[key] == _amount(amount), item
+    if day:
+        assert item["due"] is not None and item["due"]["date"] == day, item["due"]
+
+
+@then(parsers.parse("提前通知{state}"))
+def termination_notice(settlement: Settlement, state: str) -> None:
+    notice = _ended(settlement)["notice"]
+    assert notice is not None and notice["sufficient"] is {"已满足": True, "不足": False}[state], notice
