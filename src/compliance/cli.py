@@ -183,8 +183,12 @@ def _summary(statement: dict) -> None:
     print(f"{statement['contract_title']}  {span_label(statement)}")
     if "tranche" in statement:
         _tranche_summary(statement)
-    print(f"  应结算 {statement['gross']}  扣款 {statement['deductions_total']}  "
-          f"净额 {statement['net']}  本期应付 {statement['payable']}（{statement['amount_in_words']}）")
+    if "period" in statement and not statement["fees"]:
+        print(f"  本合同按分期付款，本期扣款 {statement['deductions_total']} 在下一次应付款中抵扣"
+              "（见 compliance schedule）")
+    else:
+        print(f"  应结算 {statement['gross']}  扣款 {statement['deductions_total']}  净额 "
+              f"{statement['net']}  本期应付 {statement['payable']}（{statement['amount_in_words']}）")
     if statement.get("owed_by_buyer", "0.00") != "0.00":
         print(f"  甲方应付迟延付款违约金 {statement['owed_by_buyer']}")
     for line in statement["deductions"] + statement.get("owed_by_buyer_lines", []):

@@ -96,7 +96,8 @@ def span_label(statement: dict[str, Any]) -> str:
         return f"{t['label']}（第 {t['number']} 次付款，截至 {statement['as_of']}）"
     if "period" in statement:
         p = statement["period"]
-        return f"第 {p['index']} 期（{p['start']} 至 {p['end']}，第 {p['cycle']} 支付周期）"
+        cycle = f"，第 {p['cycle']} 支付周期" if statement["fees"] else ""
+        return f"第 {p['index']} 期（{p['start']} 至 {p['end']}{cycle}）"
     c = statement["cycle"]
     months = "、".join(str(n) for n in c["periods"])
     return f"第 {c['index']} 支付周期（{c['start']} 至 {c['end']}，含第 {months} 期）"
@@ -281,7 +282,7 @@ def _story(statement: dict[str, Any]) -> list[Any]:
         story.append(_p("本期无扣款。"))
     story.append(_p("三、标记与后果", "heading"))
     if statement["flags"]:
-        story.append(_table(_flag_rows(statement), ([10] if wide else []) + [16, 26, 128]))
+        story.append(_table(_flag_rows(statement), ([10] if wide else []) + [16, 30, 124]))
     else:
         story.append(_p("本期无标记。"))
     story += _progress_story(statement)

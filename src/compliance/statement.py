@@ -114,8 +114,13 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dic
 
 
 def _exposure_total(outcome: Outcome) -> Decimal:
-    """What the buyer may claim for the flags raised (not deducted unless claimed)."""
-    return sum((flag.amount for flag in outcome.flags if flag.amount is not None), ZERO)
+    """What the buyer may claim for the flags raised (not deducted unless claimed): each
+    clause's penalty once, at the largest amount it grants for these facts."""
+    by_clause: dict[str, Decimal] = {}
+    for flag in outcome.flags:
+        if flag.amount is not None:
+            by_clause[flag.clause] = max(flag.amount, by_clause.get(flag.clause, ZERO))
+    return sum(by_clause.values(), ZERO)
 
 
 def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict[str, Any]:

@@ -1,0 +1,156 @@
+"""Deliverable quotas, staffing, penalty exposure and terminations from the command line and
+in the schema: the bundled examples settle, terminations print and write their statement,
+bad claims, contracts and arguments are refused with the file, the field and what is valid."""
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import CONTRACTS, EXAMPLES, dump_facts
+from pypdf import PdfReader
+
+from compliance import cli
+from compliance.contract import load_contract
+from compliance.errors import UserError
+
+
+def _run(capsys, *args):
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_period_statement_shows_deliverable_progress_and_the_late_one(tmp_path, capsys):
+    code, out, _ = _run(capsys, "settle", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"),
+                        "--period", "4", "--out", str(tmp_path))
+    assert code == 0
+    assert "[2.2.3] 协助新机制实施和完善（每季度） 1/1/4" in out
+    assert "2025-07-03 交付，逾期 1 日" in out
+    statement = json.loads((tmp_path / "jiuxianqiao-2025" / "period-04.json").read_text("utf-8"))
+    assert statement["exposure_total"] == "577359.00"
+    assert statement["deductions_total"] == "0.00"
+    text = _pdf_text(tmp_path / "jiuxianqiao-2025" / "period-04.pdf")
+    for expected in ("服务成果交付进度", "协助新机制实施和完善", "甲方可主张而尚未主张的违约金合计 577,359.00"):
+        assert expected in text
+
+
+def test_exposure_total_counts_each_clause_once(tmp_path, write_facts):
+    events = [{"type": "work_standard_unmet", "date": "2025-08-10"},
+              {"type": "other_breach", "date": "2025-08-12"}]
+    folder = write_facts("jiuxianqiao-2025", 5, events)
+    code = cli.main(["settle", "jiuxianqiao-2025", str(folder), "--period", "5", "--out",
+                     str(tmp_path / "out"), "--json"])
+    statement = json.loads((tmp_path / "out" / "jiuxianqiao-2025" / "period-05.json").read_text("utf-8"))
+    assert code == 0
+    exposures = {(f["clause"], f["amount"]) for f in statement["flags"] if f["kind"] == "penalty_exposure"}
+    assert exposures == {("6.7", "577359.00")}
+    assert len([f for f in statement["flags"] if f["kind"] == "penalty_exposure"]) > 1
+    assert statement["exposure_total"] == "577359.00"
+
+
+def test_counters_stand_on_every_statement(tmp_path, capsys):
+    code, out, _ = _run(capsys, "settle", "ghzrzw-chaoyang-2023", str(EXAMPLES / "ghzrzw-chaoyang-2023"),
+                        "--period", "3", "--out", str(tmp_path))
+    assert code == 0
+    assert "合同期内甲方要求整改 3/10" in out
+    assert "驻场人员至少 4 人：本月缺员 0 人日，合同期内累计 2 人日" in out
+
+
+def test_terminate_writes_the_statement_and_prints_what_is_owed(tmp_path, capsys):
+    code, out, _ = _run(capsys, "terminate", "ghzrzw-chaoyang-2023", str(EXAMPLES / "ghzrzw-chaoyang-2023"),
+                        "--on", "2023-08-31", "--reason", "6.1", "--out", str(tmp_path))
+    assert code == 0
+    assert "结算依据：第 6.8 条" in out
+    assert "乙方应退还 735246.83" in out
+    folder = tmp_path / "ghzrzw-chaoyang-2023"
+    statement = json.loads((folder / "termination-6.1-2023-08-31.json").read_text("utf-8"))
+    item = statement["termination"]
+    assert (item["earned"], item["penalty"]["amount"], item["outstanding_deductions"]) == (
+        "275112.92", "99203.28", "111156.47")
+    assert item["due"]["date"] == "2023-09-30"
+    assert statement["deductions_netted"] == "0.00"
+    text = _pdf_text(folder / "termination-6.1-2023-08-31.pdf")
+    for expected in ("解除结算单", "735,246.83", "人员数量与服务质量"):
+        assert expected in text
+
+
+def test_terminate_output_is_byte_identical(tmp_path, capsys):
+    args = ["terminate", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"), "--on", "2025-08-31",
+            "--reason", "6.3"]
+    _run(capsys, *args, "--out", str(tmp_path / "a"))
+    _run(capsys, *args, "--out", str(tmp_path / "b"))
+    name = "jiuxianqiao-2025/termination-6.3-2025-08-31"
+    for suffix in (".json", ".pdf"):
+        assert (tmp_path / "a" / f"{name}{suffix}").read_bytes() == (tmp_path / "b" / f"{name}{suffix}").read_bytes()
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (["--reason", "6.6"], "--reason: clause 6.6 of jiuxianqiao-2025 is not a ground for terminating the "
+                          "contract (valid: 6.2, 6.3, 6.4, 6.5)"),
+    (["--reason", "6.2"], "--by: clause 6.2 may be invoked by either party"),
+    (["--reason", "6.3", "--on", "2026-05-01"], "--on: 2026-05-01 is outside the term (valid: 2025-04-03..2026-04-02)"),
+])
+def test_bad_termination_arguments_are_refused_and_nothing_is_written(tmp_path, capsys, extra, expected):
+    args = ["terminate", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"), "--out", str(tmp_path)]
+    if "--on" not in extra:
+        args += ["--on", "2025-08-31"]
+    code, _, err = _run(capsys, *args, *extra)
+    assert code == 2
+    assert expected in err
+    assert not list(tmp_path.rglob("*.json"))
+
+
+def test_a_claim_on_a_clause_without_a_penalty_names_file_line_and_valid_clauses(write_facts, tmp_path, capsys):
+    folder = write_facts("ghzrzw-chaoyang-2023", 3, [
+        {"type": "penalty_claimed", "date": "2023-08-05", "clause": "5.4"}])
+    code, _, err = _run(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "3",
+                        "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "period-03.yaml:4: events[0]" in err
+    assert "clause 5.4 grants no penalty the buyer may claim; valid: 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7" in err
+
+
+def test_staff_is_refused_on_an_event_that_does_not_take_it(write_facts, tmp_path, capsys):
+    folder = write_facts("ghzrzw-chaoyang-2023", 1, [
+        {"type": "quality_nonconformity", "date": "2023-06-05", "staff": 2}])
+    code, _, err = _run(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "1",
+                        "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "quality_nonconformity (服务质量不符合甲方要求) does not take staff" in err
+
+
+def _edited_contract(tmp_path: Path, name: str, edit) -> Path:
+    document = yaml.safe_load((CONTRACTS / f"{name}.yaml").read_text("utf-8"))
+    edit(document)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(dump_facts(document), "utf-8")
+    return path
+
+
+def _rule(document: dict, clause: str, kind: str) -> dict:
+    clause_doc = next(c for c in document["clauses"] if c["id"] == clause)
+    return next(r for r in clause_doc["rules"] if r["kind"] == kind)
+
+
+@pytest.mark.parametrize("clause, kind, change, expected", [
+    ("2.2.2", "deliverable_quota", {"total": 5}, "5 deliveries cannot be spread evenly over 4 每季度 windows"),
+    ("6.3", "event_right", {"flags": [{"kind": "penalty_exposure", "consequence": "x"}]},
+     "a penalty_exposure flag gives rate and base"),
+    ("6.3", "event_right", {"flags": [{"kind": "termination_right", "consequence": "x", "rate": 0.1,
+                                       "base": "total_price"}]},
+     "only penalty_exposure flags carry rate and base"),
+    ("6.6(1)", "event_right", {"flags": [{"kind": "penalty_exposure", "consequence": "x", "rate": 0.3,
+                                          "base": "total_price", "clause": "6.9"}]},
+     "cites clause 6.9, which is not among the clauses"),
+    ("3.2.1", "tranche", {"due_by": "2025-05-01"}, "not both or neither"),
+])
+def test_contract_encodings_that_cannot_be_executed_are_refused(tmp_path, clause, kind, change, expected):
+    def edit(document):
+        _rule(document, clause, kind)["params"].update(change)
+    with pytest.raises(UserError) as refused:
+        load_contract(_edited_contract(tmp_path, "jiuxianqiao-2025", edit))
+    assert expected in str(refused.value)
