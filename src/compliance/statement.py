@@ -15,7 +15,7 @@ from typing import Any
 from . import money
 from .contract import LoadedContract
 from .evaluation import evaluator_for, settle_period_outcome
-from .facts import FactsBook
+from .facts import PENALTY_CLAIM, FactsBook
 from .outcome import Outcome
 from .kinds import deliverable_quota as quota_kind
 from .periods import Cycle, Period
@@ -114,11 +114,12 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dic
 
 
 def _exposure_total(outcome: Outcome) -> Decimal:
-    """What the buyer may claim for the flags raised (not deducted unless claimed): each
-    clause's penalty once, at the largest amount it grants for these facts."""
+    """What the buyer may claim for the flags raised and has not claimed on this statement:
+    each clause's penalty once, at the largest amount it grants for these facts."""
+    claimed = {line.clause for line in outcome.lines if line.type == PENALTY_CLAIM}
     by_clause: dict[str, Decimal] = {}
     for flag in outcome.flags:
-        if flag.amount is not None:
+        if flag.amount is not None and flag.clause not in claimed:
             by_clause[flag.clause] = max(flag.amount, by_clause.get(flag.clause, ZERO))
     return sum(by_clause.values(), ZERO)
 
