@@ -154,3 +154,23 @@ def test_contract_encodings_that_cannot_be_executed_are_refused(tmp_path, clause
     with pytest.raises(UserError) as refused:
         load_contract(_edited_contract(tmp_path, "jiuxianqiao-2025", edit))
     assert expected in str(refused.value)
+
+
+def test_a_termination_fact_must_name_its_clause_where_several_clauses_share_it(write_facts, tmp_path, capsys):
+    folder = write_facts("ghzrzw-chaoyang-2023", 4, [{"type": "contract_terminated", "date": "2023-09-01"}])
+    code, _, err = _run(capsys, "schedule", "ghzrzw-chaoyang-2023", str(folder), "--as-of", "2023-09-10")
+    assert code == 2
+    assert "contract_terminated (合同因乙方违约解除) must name the clause it is made under; valid clause: " \
+           "5.5, 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7" in err
+
+
+def test_a_recorded_termination_is_settled_under_the_clause_it_names(write_facts, capsys):
+    write_facts("jiuxianqiao-2025", 1, [{"type": "payment_made", "date": "2025-04-14",
+                                         "amount": 1347171, "tranche": 1}])
+    folder = write_facts("jiuxianqiao-2025", 5, [
+        {"type": "contract_terminated", "date": "2025-08-31", "clause": "6.3"}])
+    code, out, _ = _run(capsys, "schedule", "jiuxianqiao-2025", str(folder), "--as-of", "2025-09-10", "--json")
+    assert code == 0
+    [settled] = json.loads(out)["termination"]
+    assert (settled["clause"], settled["vendor_refunds"], settled["due"]["date"]) == (
+        "6.3", "1128354.58", "2025-09-03")

@@ -263,6 +263,15 @@ class LoadedContract:
                       key=lambda rule: rule.params.number)
 
     @cached_property
+    def termination_grounds(self) -> dict[str, list[str]]:
+        """The clauses a termination fact may be made under, by its event type."""
+        grounds: dict[str, list[str]] = {}
+        for rule in self.rules:
+            if rule.kind == "termination_settlement":
+                grounds.setdefault(rule.params.event_type, []).append(rule.clause)
+        return grounds
+
+    @cached_property
     def tranche_amounts(self) -> dict[int, Decimal]:
         return {rule.params.number: tranche_kind.amount(rule) for rule in self.tranches}
 

@@ -71,6 +71,10 @@ class Event(Strict):
                              + (", ".join(str(n) for n in sorted(tranches)) or "none"))
         if self.type == PENALTY_CLAIM:
             _check_claim(self, info.context["exposures"])
+        grounds = info.context["grounds"].get(self.type, [])
+        if len(grounds) > 1 and self.clause not in grounds:
+            raise ValueError(f"{self.type} ({spec.label}) must name the clause it is made under; "
+                             f"valid clause: {', '.join(grounds)}")
         if (spec.requires or spec.optional) and self.count != 1:
             raise ValueError(f"{self.type} ({spec.label}) is recorded one event per occurrence; "
                              "leave count out")
@@ -176,7 +180,7 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
         raise UserError("a facts file must be a YAML mapping with contract, period and events",
                         file=path, line=1)
     context = {"contract": contract, "tranches": loaded.tranche_amounts,
-               "exposures": contract.exposures()}
+               "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
     facts = validation.validate(PeriodFacts, document, path, context)
     try:
         period = periods.facts_period(contract, facts.period)

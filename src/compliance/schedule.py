@@ -111,8 +111,10 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
         [e.as_fact(0) for e in events if e.event.date <= as_of], as_of,
         [state.fact() for state in states if state.due is not None], evaluator.term_facts(view))
     _allocate(term, states)
-    terminations = [termination_kind.settlement(rule, view) for rule in loaded.rules
-                    if rule.kind == "termination_settlement"]
+    shared = loaded.termination_grounds
+    terminations = [termination_kind.settlement(rule, view,
+                                                shared=len(shared[rule.params.event_type]) > 1)
+                    for rule in loaded.rules if rule.kind == "termination_settlement"]
     return Schedule(as_of, states, view.milestones, [t for t in terminations if t is not None])
 
 

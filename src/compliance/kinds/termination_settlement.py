@@ -105,17 +105,18 @@ class Settlement:
         }
 
 
-def recorded_termination(rule: Rule, view) -> date | None:
-    """The day a termination under this clause is recorded, by the date of judgement."""
-    recorded = [e for e in view.of_type(rule.params.event_type)
-                if e.event.clause in (None, rule.clause)]
+def recorded_termination(rule: Rule, view, shared: bool = False) -> date | None:
+    """The day a termination under this clause is recorded, by the date of judgement. Where
+    several clauses share the event type (酒仙桥 6.3, 6.4, 6.5), the fact must name the clause."""
+    allowed = (rule.clause,) if shared else (None, rule.clause)
+    recorded = [e for e in view.of_type(rule.params.event_type) if e.event.clause in allowed]
     return min((e.event.date for e in recorded), default=None)
 
 
 def settlement(rule: Rule, view, terminated_on: date | None = None,
-               outstanding: Decimal = ZERO) -> Settlement | None:
+               outstanding: Decimal = ZERO, shared: bool = False) -> Settlement | None:
     """The settlement on ``terminated_on``, or on the termination recorded (None if none)."""
-    ended = terminated_on or recorded_termination(rule, view)
+    ended = terminated_on or recorded_termination(rule, view, shared)
     if ended is None:
         return None
     contract, params = view.contract, rule.params
