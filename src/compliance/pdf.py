@@ -271,7 +271,8 @@ def _story(statement: dict[str, Any]) -> list[Any]:
     story: list[Any] = [
         *_head(statement, "结算单"),
         _p("一、服务费" if "tranche" not in statement else "一、本次付款", "heading"),
-        _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]),
+        _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]) if statement["fees"]
+        else _p("本合同按分期付款结算，本期不单独计付服务费；本期扣款在下一次应付款中抵扣。"),
     ]
     if "tranche" in statement:
         story.append(_table(_tranche_rows(statement), [35, 135], header=False))

@@ -16,8 +16,8 @@ from . import money
 from .contract import LoadedContract
 from .evaluation import evaluator_for, settle_period_outcome
 from .facts import PENALTY_CLAIM, FactsBook
-from .outcome import Outcome
 from .kinds import deliverable_quota as quota_kind
+from .outcome import Outcome
 from .periods import Cycle, Period
 from .periods import cycle as cycle_of
 from .periods import period as period_of
