@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 from compliance.contract import load_contract  # noqa: E402
 from compliance.facts import load_facts  # noqa: E402
 from compliance.kinds import deliverable_quota  # noqa: E402
-from compliance.periods import all_periods  # noqa: E402
+from compliance.periods import all_periods, period_holding  # noqa: E402
 from compliance.statement import period_statement, tranche_statement  # noqa: E402
 from compliance.termination import termination_statement  # noqa: E402
 from compliance.workdays import calendar  # noqa: E402
@@ -56,7 +56,7 @@ def full_delivery_plan(folder: Path, loaded) -> None:
     for rule in loaded.rules:
         if rule.kind == "deliverable_quota":
             for slot in deliverable_quota.slots(rule, [], loaded.contract.term.end):
-                index = next(p.index for p in all_periods(loaded.contract) if p.contains(slot.deadline))
+                index = period_holding(loaded.contract, slot.deadline).index
                 by_period[index].append(f"  - {{type: deliverable_delivered, date: {slot.deadline}, "
                                         f"deliverable: {rule.params.deliverable}}}")
     for index, events in by_period.items():

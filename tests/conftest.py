@@ -28,6 +28,22 @@ def dump_facts(document: dict) -> str:
     return yaml.dump(document, Dumper=_FactsDumper, allow_unicode=True, sort_keys=False)
 
 
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """Run ``compliance`` with ``args``: exit status, stdout, stderr."""
+    from compliance import cli
+
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF, as a reader would copy it."""
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
 @pytest.fixture
 def write_facts(tmp_path: Path):
     """Write one facts file per period into a fresh folder and return the folder."""

@@ -6,26 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONTRACTS, EXAMPLES, dump_facts
-from pypdf import PdfReader
+from conftest import CONTRACTS, EXAMPLES, dump_facts, pdf_text, run_cli
 
-from compliance import cli
 from compliance.contract import load_contract
 from compliance.errors import UserError
 
 
-def _run(capsys, *args):
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _pdf_text(path: Path) -> str:
-    return "".join(page.extract_text() for page in PdfReader(path).pages)
-
-
 def test_period_statement_shows_deliverable_progress_and_the_late_one(tmp_path, capsys):
-    code, out, _ = _run(capsys, "settle", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"),
+    code, out, _ = run_cli(capsys, "settle", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"),
                         "--period", "4", "--out", str(tmp_path))
     assert code == 0
     assert "[2.2.3] 协助新机制实施和完善（每季度） 1/1/4" in out
@@ -33,17 +21,17 @@ def test_period_statement_shows_deliverable_progress_and_the_late_one(tmp_path, 
     statement = json.loads((tmp_path / "jiuxianqiao-2025" / "period-04.json").read_text("utf-8"))
     assert statement["exposure_total"] == "577359.00"
     assert statement["deductions_total"] == "0.00"
-    text = _pdf_text(tmp_path / "jiuxianqiao-2025" / "period-04.pdf")
+    text = pdf_text(tmp_path / "jiuxianqiao-2025" / "period-04.pdf")
     for expected in ("服务成果交付进度", "协助新机制实施和完善", "甲方可主张而尚未主张的违约金合计 577,359.00"):
         assert expected in text
 
 
-def test_exposure_total_counts_each_clause_once(tmp_path, write_facts):
+def test_exposure_total_counts_each_clause_once(tmp_path, write_facts, capsys):
     events = [{"type": "work_standard_unmet", "date": "2025-08-10"},
               {"type": "other_breach", "date": "2025-08-12"}]
     folder = write_facts("jiuxianqiao-2025", 5, events)
-    code = cli.main(["settle", "jiuxianqiao-2025", str(folder), "--period", "5", "--out",
-                     str(tmp_path / "out"), "--json"])
+    code, _, _ = run_cli(capsys, "settle", "jiuxianqiao-2025", str(folder), "--period", "5",
+                         "--out", str(tmp_path / "out"), "--json")
     statement = json.loads((tmp_path / "out" / "jiuxianqiao-2025" / "period-05.json").read_text("utf-8"))
     assert code == 0
     exposures = {(f["clause"], f["amount"]) for f in statement["flags"] if f["kind"] == "penalty_exposure"}
@@ -53,7 +41,7 @@ def test_exposure_total_counts_each_clause_once(tmp_path, write_facts):
 
 
 def test_counters_stand_on_every_statement(tmp_path, capsys):
-    code, out, _ = _run(capsys, "settle", "ghzrzw-chaoyang-2023", str(EXAMPLES / "ghzrzw-chaoyang-2023"),
+    code, out, _ = run_cli(capsys, "settle", "ghzrzw-chaoyang-2023", str(EXAMPLES / "ghzrzw-chaoyang-2023"),
                         "--period", "3", "--out", str(tmp_path))
     assert code == 0
     assert "合同期内甲方要求整改 3/10" in out
@@ -61,7 +49,7 @@ def test_counters_stand_on_every_statement(tmp_path, capsys):
 
 
 def test_terminate_writes_the_statement_and_prints_what_is_owed(tmp_path, capsys):
-    code, out, _ = _run(capsys, "terminate", "ghzrzw-chaoyang-2023", str(EXAMPLES / "ghzrzw-chaoyang-2023"),
+    code, out, _ = run_cli(capsys, "terminate", "ghzrzw-chaoyang-2023", str(EXAMPLES / "ghzrzw-chaoyang-2023"),
                         "--on", "2023-08-31", "--reason", "6.1", "--out", str(tmp_path))
     assert code == 0
     assert "结算依据：第 6.8 条" in out
@@ -73,7 +61,7 @@ def test_terminate_writes_the_statement_and_prints_what_is_owed(tmp_path, capsys
         "275112.92", "99203.28", "111156.47")
     assert item["due"]["date"] == "2023-09-30"
     assert statement["deductions_netted"] == "0.00"
-    text = _pdf_text(folder / "termination-6.1-2023-08-31.pdf")
+    text = pdf_text(folder / "termination-6.1-2023-08-31.pdf")
     for expected in ("解除结算单", "735,246.83", "人员数量与服务质量"):
         assert expected in text
 
@@ -81,8 +69,8 @@ def test_terminate_writes_the_statement_and_prints_what_is_owed(tmp_path, capsys
 def test_terminate_output_is_byte_identical(tmp_path, capsys):
     args = ["terminate", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"), "--on", "2025-08-31",
             "--reason", "6.3"]
-    _run(capsys, *args, "--out", str(tmp_path / "a"))
-    _run(capsys, *args, "--out", str(tmp_path / "b"))
+    run_cli(capsys, *args, "--out", str(tmp_path / "a"))
+    run_cli(capsys, *args, "--out", str(tmp_path / "b"))
     name = "jiuxianqiao-2025/termination-6.3-2025-08-31"
     for suffix in (".json", ".pdf"):
         assert (tmp_path / "a" / f"{name}{suffix}").read_bytes() == (tmp_path / "b" / f"{name}{suffix}").read_bytes()
@@ -98,7 +86,7 @@ def test_bad_termination_arguments_are_refused_and_nothing_is_written(tmp_path, 
     args = ["terminate", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"), "--out", str(tmp_path)]
     if "--on" not in extra:
         args += ["--on", "2025-08-31"]
-    code, _, err = _run(capsys, *args, *extra)
+    code, _, err = run_cli(capsys, *args, *extra)
     assert code == 2
     assert expected in err
     assert not list(tmp_path.rglob("*.json"))
@@ -107,7 +95,7 @@ def test_bad_termination_arguments_are_refused_and_nothing_is_written(tmp_path, 
 def test_a_claim_on_a_clause_without_a_penalty_names_file_line_and_valid_clauses(write_facts, tmp_path, capsys):
     folder = write_facts("ghzrzw-chaoyang-2023", 3, [
         {"type": "penalty_claimed", "date": "2023-08-05", "clause": "5.4"}])
-    code, _, err = _run(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "3",
+    code, _, err = run_cli(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "3",
                         "--out", str(tmp_path / "out"))
     assert code == 2
     assert "period-03.yaml:4: events[0]" in err
@@ -117,7 +105,7 @@ def test_a_claim_on_a_clause_without_a_penalty_names_file_line_and_valid_clauses
 def test_staff_is_refused_on_an_event_that_does_not_take_it(write_facts, tmp_path, capsys):
     folder = write_facts("ghzrzw-chaoyang-2023", 1, [
         {"type": "quality_nonconformity", "date": "2023-06-05", "staff": 2}])
-    code, _, err = _run(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "1",
+    code, _, err = run_cli(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "1",
                         "--out", str(tmp_path / "out"))
     assert code == 2
     assert "quality_nonconformity (服务质量不符合甲方要求) does not take staff" in err
@@ -158,7 +146,7 @@ def test_contract_encodings_that_cannot_be_executed_are_refused(tmp_path, clause
 
 def test_a_termination_fact_must_name_its_clause_where_several_clauses_share_it(write_facts, tmp_path, capsys):
     folder = write_facts("ghzrzw-chaoyang-2023", 4, [{"type": "contract_terminated", "date": "2023-09-01"}])
-    code, _, err = _run(capsys, "schedule", "ghzrzw-chaoyang-2023", str(folder), "--as-of", "2023-09-10")
+    code, _, err = run_cli(capsys, "schedule", "ghzrzw-chaoyang-2023", str(folder), "--as-of", "2023-09-10")
     assert code == 2
     assert "contract_terminated (合同因乙方违约解除) must name the clause it is made under; valid clause: " \
            "5.5, 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7" in err
@@ -169,7 +157,7 @@ def test_a_recorded_termination_is_settled_under_the_clause_it_names(write_facts
                                          "amount": 1347171, "tranche": 1}])
     folder = write_facts("jiuxianqiao-2025", 5, [
         {"type": "contract_terminated", "date": "2025-08-31", "clause": "6.3"}])
-    code, out, _ = _run(capsys, "schedule", "jiuxianqiao-2025", str(folder), "--as-of", "2025-09-10", "--json")
+    code, out, _ = run_cli(capsys, "schedule", "jiuxianqiao-2025", str(folder), "--as-of", "2025-09-10", "--json")
     assert code == 0
     [settled] = json.loads(out)["termination"]
     assert (settled["clause"], settled["vendor_refunds"], settled["due"]["date"]) == (

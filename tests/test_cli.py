@@ -3,7 +3,7 @@ import json
 import shutil
 
 import pytest
-from conftest import CONTRACTS, EXAMPLES
+from conftest import CONTRACTS, EXAMPLES, run_cli
 from pypdf import PdfReader
 
 from compliance import cli, pdf
@@ -11,14 +11,9 @@ from compliance import cli, pdf
 GAOMIDIAN = str(CONTRACTS / "gaomidian-2025.yaml")
 
 
-def _run(capsys, *args):
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def test_settle_writes_json_and_pdf_and_says_where(tmp_path, capsys):
-    code, out, _ = _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
+    code, out, _ = run_cli(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
                         "--period", "2", "--out", str(tmp_path))
     assert code == 0
     folder = tmp_path / "gaomidian-2025"
@@ -33,7 +28,7 @@ def test_settle_writes_json_and_pdf_and_says_where(tmp_path, capsys):
 
 
 def test_json_flag_prints_the_statement(tmp_path, capsys):
-    code, out, err = _run(capsys, "settle", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
+    code, out, err = run_cli(capsys, "settle", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
                           "--cycle", "1", "--json", "--out", str(tmp_path))
     assert code == 0
     statement = json.loads(out)
@@ -44,7 +39,7 @@ def test_json_flag_prints_the_statement(tmp_path, capsys):
 def test_same_inputs_give_the_same_bytes(tmp_path, capsys):
     outputs = []
     for run in ("a", "b"):
-        _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "3",
+        run_cli(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "3",
              "--out", str(tmp_path / run))
         folder = tmp_path / run / "gaomidian-2025"
         outputs.append(((folder / "period-03.json").read_bytes(), (folder / "period-03.pdf").read_bytes()))
@@ -52,7 +47,7 @@ def test_same_inputs_give_the_same_bytes(tmp_path, capsys):
 
 
 def test_pdf_embeds_the_cjk_font_and_shows_the_numbers(tmp_path, capsys):
-    _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "3",
+    run_cli(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"), "--period", "3",
          "--out", str(tmp_path))
     reader = PdfReader(tmp_path / "gaomidian-2025" / "period-03.pdf")
     text = "".join(page.extract_text() for page in reader.pages)
@@ -77,7 +72,7 @@ def test_nothing_is_written_when_the_pdf_fails(tmp_path, capsys, monkeypatch):
 
 
 def test_periods_lists_months_and_cycles(capsys):
-    code, out, _ = _run(capsys, "periods", "gaomidian-2025")
+    code, out, _ = run_cli(capsys, "periods", "gaomidian-2025")
     assert code == 0
     assert "   1  2025-10-28  2025-11-27  1" in out
     assert "支付周期 4: 2026-07-28 至 2026-10-27（第 10,11,12 期）" in out
@@ -107,7 +102,7 @@ def test_bad_facts_are_refused_with_file_line_and_field(tmp_path, capsys, body, 
     facts = tmp_path / "facts"
     facts.mkdir()
     (facts / "p.yaml").write_text(f"contract: gaomidian-2025\nperiod: 2\n{body}", "utf-8")
-    code, out, err = _run(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
+    code, out, err = run_cli(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
                           "--out", str(tmp_path / "out"))
     assert code == 2
     for fragment in expected:
@@ -124,7 +119,7 @@ def test_facts_for_another_contract_or_period_are_refused(tmp_path, capsys, head
     facts = tmp_path / "facts"
     facts.mkdir()
     (facts / "p.yaml").write_text(header, "utf-8")
-    code, _, err = _run(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
+    code, _, err = run_cli(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
                         "--out", str(tmp_path / "out"))
     assert (code, expected in err) == (2, True)
 
@@ -133,14 +128,14 @@ def test_two_files_for_one_period_are_refused(tmp_path, capsys):
     facts = tmp_path / "facts"
     shutil.copytree(EXAMPLES / "gaomidian-2025", facts)
     shutil.copy(facts / "period-02.yaml", facts / "period-02-copy.yaml")
-    code, _, err = _run(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
+    code, _, err = run_cli(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
                         "--out", str(tmp_path / "out"))
     assert code == 2
     assert "period 2 is already given by period-02-copy.yaml" in err or "already given" in err
 
 
 def test_missing_facts_for_the_settled_period_is_refused(tmp_path, capsys):
-    code, _, err = _run(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
+    code, _, err = run_cli(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
                         "--period", "7", "--out", str(tmp_path))
     assert code == 2
     assert "no facts file for period 7" in err
@@ -160,7 +155,7 @@ def test_bad_arguments_exit_2_with_usage(capsys, args, expected):
 
 
 def test_unknown_contract_lists_known_ones(tmp_path, capsys):
-    code, _, err = _run(capsys, "settle", "gaomidan-2025", str(tmp_path), "--period", "1")
+    code, _, err = run_cli(capsys, "settle", "gaomidan-2025", str(tmp_path), "--period", "1")
     assert code == 2
     assert "one of: chengbei-2025, gaomidian-2025, ghzrzw-chaoyang-2023, jiuxianqiao-2025, " \
            "yangfangdian-2026" in err

@@ -392,7 +392,7 @@ def deliver_everything(settlement: Settlement) -> None:
         if rule.kind != "deliverable_quota":
             continue
         for slot in quota_kind.slots(rule, [], contract.term.end):
-            index = next(p.index for p in periods.all_periods(contract) if p.contains(slot.deadline))
+            index = periods.period_holding(contract, slot.deadline).index
             settlement.events.setdefault(index, []).append(
                 {"type": rule.params.event_type, "date": slot.deadline.isoformat(),
                  "deliverable": rule.params.deliverable, "ref": f"{slot.window}-{slot.number}"})

@@ -4,20 +4,13 @@ import json
 import shutil
 
 import pytest
-from conftest import EXAMPLES, dump_facts
-from pypdf import PdfReader
+from conftest import EXAMPLES, dump_facts, pdf_text, run_cli
 
 from compliance import cli
 
 
-def _run(capsys, *args):
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_chengbei_final_tranche_nets_the_delay_and_shows_interest_owed(tmp_path, capsys):
-    code, out, _ = _run(capsys, "settle", "chengbei-2025", str(EXAMPLES / "chengbei-2025"),
+    code, out, _ = run_cli(capsys, "settle", "chengbei-2025", str(EXAMPLES / "chengbei-2025"),
                         "--tranche", "2", "--as-of", "2026-11-21", "--out", str(tmp_path))
     assert code == 0
     statement = json.loads((tmp_path / "chengbei-2025" / "tranche-2.json").read_text("utf-8"))
@@ -26,13 +19,13 @@ def test_chengbei_final_tranche_nets_the_delay_and_shows_interest_owed(tmp_path,
     assert (statement["deductions_total"], statement["already_paid"], statement["owed_by_buyer"]) == (
         "9576.00", "628824.00", "114912.00")
     assert [m["accepted_on"] for m in statement["acceptance"]] == ["2026-01-29", "2026-06-03"]
-    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "chengbei-2025" / "tranche-2.pdf").pages)
+    text = pdf_text(tmp_path / "chengbei-2025" / "tranche-2.pdf")
     for expected in ("尾款", "2026-07-15", "114,912.00", "逾期支付"):
         assert expected in text
 
 
 def test_schedule_lists_every_tranche_with_status(capsys):
-    code, out, _ = _run(capsys, "schedule", "yangfangdian-2026", str(EXAMPLES / "yangfangdian-2026"),
+    code, out, _ = run_cli(capsys, "schedule", "yangfangdian-2026", str(EXAMPLES / "yangfangdian-2026"),
                         "--as-of", "2026-11-21", "--json")
     assert code == 0
     rows = json.loads(out)["tranches"]
@@ -42,7 +35,7 @@ def test_schedule_lists_every_tranche_with_status(capsys):
 
 
 def test_schedule_of_a_cycle_contract_lists_its_cycles(capsys):
-    code, out, _ = _run(capsys, "schedule", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
+    code, out, _ = run_cli(capsys, "schedule", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
                         "--as-of", "2026-02-01")
     assert code == 0
     assert "第 1 支付周期  2025-10-28 至 2026-01-27  应付" in out
@@ -90,7 +83,7 @@ def _facts(tmp_path, events, period=2):
 ])
 def test_bad_tranche_facts_are_refused_with_file_line_and_field(tmp_path, capsys, events, expected):
     folder = _facts(tmp_path, events)
-    code, out, err = _run(capsys, "schedule", "chengbei-2025", str(folder), "--as-of", "2026-11-21")
+    code, out, err = run_cli(capsys, "schedule", "chengbei-2025", str(folder), "--as-of", "2026-11-21")
     assert code == 2
     assert expected in err
 
@@ -99,7 +92,7 @@ def test_after_term_facts_must_be_dated_after_the_term(tmp_path, capsys):
     folder = _facts(tmp_path, [{"type": "acceptance", "date": "2026-05-30", "deliverable": "2026"}],
                     period="after")
     (folder / "after-term.yaml").unlink()
-    code, _, err = _run(capsys, "schedule", "chengbei-2025", str(folder), "--as-of", "2026-11-21")
+    code, _, err = run_cli(capsys, "schedule", "chengbei-2025", str(folder), "--as-of", "2026-11-21")
     assert code == 2
     assert "event dated 2026-05-30 is outside period 13 (2026-05-31..9999-12-31)" in err
 
@@ -115,10 +108,10 @@ def test_a_calendar_file_adds_a_year_and_replaces_a_provisional_one(tmp_path, ca
     folder.mkdir()
     (folder / "after.yaml").write_text(dump_facts({"contract": "yangfangdian-2026", "period": "after",
         "events": [{"type": "acceptance", "date": "2027-12-20"}]}), "utf-8")
-    code, out, err = _run(capsys, "schedule", "yangfangdian-2026", str(folder), "--as-of",
+    code, out, err = run_cli(capsys, "schedule", "yangfangdian-2026", str(folder), "--as-of",
                           "2028-01-31", "--json")
     assert code == 2 and "no working-day calendar for 2028" in err
-    code, out, _ = _run(capsys, "schedule", "yangfangdian-2026", str(folder), "--as-of",
+    code, out, _ = run_cli(capsys, "schedule", "yangfangdian-2026", str(folder), "--as-of",
                         "2028-01-31", "--json", "--calendar", str(calendar))
     third = json.loads(out)["tranches"][2]
     assert third["due"] == {"date": "2028-01-11", "provisional": False, "note": None,

@@ -312,9 +312,9 @@ def _unknown_flag_clause(rule: Rule, contract: Contract) -> str | None:
 
 
 def _check_event_requirements(contract: Contract, rules: list[Rule], path: Path) -> None:
-    """Rule kinds that read days or amounts need event types that require them."""
+    """Rule kinds that read days, amounts or clauses need event types that require them."""
     needs = {"per_day_rate": "days", "advance_surcharge": "amount", "claimed_amount": "amount",
-             "amount_threshold": "amount"}
+             "amount_threshold": "amount", "absence_deduction": "days", "penalty_claim": "clause"}
     for rule in rules:
         field = needs.get(rule.kind)
         if field is None:

@@ -129,8 +129,8 @@ class Evaluator:
         """Where each counted threshold and the staffing stand at the end of ``period``
         ("整改要求 7/10"), in reading order."""
         tally = Tally(self.loaded.contract, book.events_through(period.index), period)
-        found = [self._hook(rule, "standing", None)(rule, tally) for rule in self.loaded.rules
-                 if self._hook(rule, "standing", None)]
+        found = [standing(rule, tally) for rule in self.loaded.rules
+                 if (standing := self._hook(rule, "standing", None)) is not None]
         return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
 
     def term_facts(self, view) -> list[dict[str, Any]]:

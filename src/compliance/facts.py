@@ -72,7 +72,7 @@ class Event(Strict):
         if self.type == PENALTY_CLAIM:
             _check_claim(self, info.context["exposures"])
         grounds = info.context["grounds"].get(self.type, [])
-        if len(grounds) > 1 and self.clause not in grounds:
+        if grounds and self.clause not in grounds and (len(grounds) > 1 or self.clause is not None):
             raise ValueError(f"{self.type} ({spec.label}) must name the clause it is made under; "
                              f"valid clause: {', '.join(grounds)}")
         if (spec.requires or spec.optional) and self.count != 1:

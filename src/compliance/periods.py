@@ -77,6 +77,15 @@ def all_periods(contract: "Contract") -> list[Period]:
     return [period(contract, index) for index in range(1, contract.periods_in_term() + 1)]
 
 
+def period_holding(contract: "Contract", day: date) -> Period:
+    """The contract month that ``day`` falls in."""
+    for candidate in all_periods(contract):
+        if candidate.contains(day):
+            return candidate
+    raise UserError(f"{day} is outside the term", field="date",
+                    valid=f"{contract.term.start}..{contract.term.end}")
+
+
 def cycle_count(contract: "Contract") -> int:
     return -(-contract.periods_in_term() // contract.cycle_months)
 
