@@ -70,7 +70,7 @@ def main() -> int:
             started = time.perf_counter()
             statement = build(loaded, book, index)
             statement_json(statement)
-            pdf.render(statement)
+            pdf.render(statement, loaded.contract)
             timings["json+pdf"].append(time.perf_counter() - started)
 
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -62,7 +62,7 @@ def test_pdf_embeds_the_cjk_font_and_shows_the_numbers(tmp_path, capsys):
 
 
 def test_nothing_is_written_when_the_pdf_fails(tmp_path, capsys, monkeypatch):
-    def broken(statement):
+    def broken(statement, contract):
         raise RuntimeError("renderer broke")
     monkeypatch.setattr(pdf, "render", broken)
     with pytest.raises(RuntimeError):

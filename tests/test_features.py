@@ -19,8 +19,8 @@ from compliance import periods
 from compliance.contract import LoadedContract, load_contract
 from compliance.errors import UserError
 from compliance.facts import load_facts
+from compliance.fieldtypes import FLAG_LABELS
 from compliance.kinds import deliverable_quota as quota_kind
-from compliance.pdf import FLAG_LABELS
 from compliance.schedule_view import schedule_listing
 from compliance.statement import cycle_statement, period_statement, tranche_statement
 from compliance.termination import termination_statement

@@ -18,8 +18,10 @@ from typing import Sequence
 from . import output, pdf
 from .contract import LoadedContract, load_contract, resolve_contract_path
 from .errors import UserError
+from .explain import explain
 from .facts import load_facts
-from .pdf import FLAG_LABELS, span_label
+from .fieldtypes import FLAG_LABELS
+from .pdf import span_label
 from .periods import all_periods, cycle, cycle_count
 from .schedule_view import print_schedule, schedule_listing
 from .statement import cycle_statement, period_statement, tranche_statement
@@ -59,15 +61,23 @@ def _parser() -> argparse.ArgumentParser:
     settle = commands.add_parser("settle", help="settle a contract month or a payment cycle")
     settle.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     settle.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
-    span = settle.add_mutually_exclusive_group(required=True)
-    span.add_argument("--period", type=_positive, help="contract month number (1 = first month)")
-    span.add_argument("--cycle", type=_positive, help="payment cycle number")
-    span.add_argument("--tranche", type=_positive, help="payment tranche number (第 N 次付款)")
+    _span_options(settle)
     settle.add_argument("--json", action="store_true", help="print the statement JSON instead of "
                                                             "the summary")
     settle.add_argument("--out", type=Path, default=Path("reports"),
                         help="output folder (default: reports/)")
     _judgement_options(settle)
+
+    explain = commands.add_parser("explain", help="why each number of a statement: clause, rule, "
+                                                  "facts and arithmetic, as a tree")
+    explain.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    explain.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _span_options(explain)
+    which = explain.add_mutually_exclusive_group()
+    which.add_argument("--line", type=_positive, metavar="K",
+                       help="only deduction line K, numbered as on the statement")
+    which.add_argument("--clause", metavar="ID", help="only the lines and flags of this clause")
+    _judgement_options(explain)
 
     schedule = commands.add_parser("schedule", help="every tranche or cycle: due date and status")
     schedule.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
@@ -96,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _span_options(parser: argparse.ArgumentParser) -> None:
+    span = parser.add_mutually_exclusive_group(required=True)
+    span.add_argument("--period", type=_positive, help="contract month number (1 = first month)")
+    span.add_argument("--cycle", type=_positive, help="payment cycle number")
+    span.add_argument("--tranche", type=_positive, help="payment tranche number (第 N 次付款)")
+
+
 def _judgement_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
                         help="judge due dates and lateness as of this day (default: today)")
@@ -114,24 +131,35 @@ def _load(argument: str) -> LoadedContract:
     return load_contract(resolve_contract_path(argument))
 
 
-def _settle(args: argparse.Namespace) -> int:
-    loaded = _load(args.contract)
+def _statement(args: argparse.Namespace, loaded: LoadedContract) -> tuple[str, dict]:
+    """The statement the span options ask for, and the stem of its file names."""
     book = load_facts(args.facts, loaded)
     if args.period is not None:
-        statement = period_statement(loaded, book, args.period)
-        stem = f"period-{args.period:02d}"
-    elif args.cycle is not None:
+        return f"period-{args.period:02d}", period_statement(loaded, book, args.period)
+    if args.cycle is not None:
         _require(loaded.contract.payment is not None, "--cycle", "this contract is paid in "
                  "tranches, not cycles", "--tranche N or --period N")
-        statement = cycle_statement(loaded, book, args.cycle)
-        stem = f"cycle-{args.cycle}"
-    else:
-        _require(bool(loaded.tranches), "--tranche", "this contract has no payment tranches",
-                 "--period N or --cycle N")
-        calendar, digest = _calendar(args)
-        statement = tranche_statement(loaded, book, args.tranche, _as_of(args), calendar, digest)
-        stem = f"tranche-{args.tranche}"
+        return f"cycle-{args.cycle}", cycle_statement(loaded, book, args.cycle)
+    _require(bool(loaded.tranches), "--tranche", "this contract has no payment tranches",
+             "--period N or --cycle N")
+    calendar, digest = _calendar(args)
+    return f"tranche-{args.tranche}", tranche_statement(loaded, book, args.tranche, _as_of(args),
+                                                         calendar, digest)
+
+
+def _settle(args: argparse.Namespace) -> int:
+    loaded = _load(args.contract)
+    stem, statement = _statement(args, loaded)
     _write(args, loaded, stem, statement, _summary)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    loaded = _load(args.contract)
+    _, statement = _statement(args, loaded)
+    print(f"{statement['contract_title']}  {span_label(statement)}")
+    for node in explain(statement, loaded.contract, line=args.line, clause=args.clause):
+        print("\n".join(node.lines()))
     return 0
 
 
@@ -140,7 +168,7 @@ def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statemen
     """Write the statement's JSON and PDF together (both or neither), then print it."""
     folder = args.out / loaded.contract.id
     json_bytes = output.statement_json(statement)
-    files = {folder / f"{stem}.json": json_bytes, folder / f"{stem}.pdf": pdf.render(statement)}
+    files = {folder / f"{stem}.json": json_bytes, folder / f"{stem}.pdf": pdf.render(statement, loaded.contract)}
     output.write_all(files)
     if args.json:
         sys.stdout.write(json_bytes.decode("utf-8"))
@@ -255,7 +283,7 @@ def _periods(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"settle": _settle, "schedule": _schedule, "terminate": _terminate,
+    handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods}[args.command]
     try:
         return handler(args)

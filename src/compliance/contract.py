@@ -21,7 +21,7 @@ from . import kinds, sourceyaml, validation
 from .errors import UserError
 from .fieldtypes import Effect, FlagSpec, Money, Strict
 from .kinds import tranche as tranche_kind
-from .kinds.base import Rule, exposure_amount
+from .kinds.base import Rule, exposure_step
 from .numbering import CLAUSE_ID
 from .periods import month_boundary
 from .quote import QuoteTable
@@ -213,7 +213,7 @@ class Contract(Strict):
                     flag = FlagSpec.model_validate(raw)
                     if flag.kind == "penalty_exposure":
                         amounts = found.setdefault(flag.clause or clause.id, [])
-                        amount = exposure_amount(flag, self)[1]
+                        amount = exposure_step(flag, self).value
                         amounts += [] if amount in amounts else [amount]
         return found
 

@@ -112,6 +112,8 @@ class Evaluator:
         return facts
 
     def _counter(self, rule: Rule, spec, tally: Tally) -> dict[str, Any]:
+        """Occurrences counted per scope for one rule; ``items`` (its trace) are the events
+        of the scope the rule counts over (4.6.4: the payment cycle; 4.6.3: the term)."""
         scopes = {scope: tally.in_scope(spec.event_types, scope) for scope in ("period", "cycle", "term")}
         now = scopes["period"]
         counts = {scope: sum(e.event.count for e in group) for scope, group in scopes.items()}
@@ -122,7 +124,8 @@ class Evaluator:
                                           if e.event.amount is not None)
                for scope, group in scopes.items()},
             "refs": sorted(e.event.ref for e in now if e.event.ref),
-            "items": [event_trace(e.as_fact(tally.period.index)) for e in now],
+            "items": [event_trace(e.as_fact(tally.period.index))
+                      for e in scopes[getattr(rule.params, "scope", "period")]],
         }
 
     def standings(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:

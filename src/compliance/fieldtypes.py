@@ -14,24 +14,30 @@ from pydantic import (
     model_validator,
 )
 
-FlagKind = Literal[
-    "interview",
-    "rectification",
-    "payment_suspension",
-    "termination_right",
-    "make_good",
-    "refund_due",
-    "shortfall",
-    "vendor_suspension_right",
-    "vendor_termination_right",
-    "penalty_exposure",
-    "deliverable_overdue",
-    "no_buyer_liability",
-]
-"""What a flag on a statement tells the reader; each has a fixed Chinese label in the PDF."""
+FLAG_LABELS = {
+    "interview": "专项约谈",
+    "rectification": "要求整改",
+    "payment_suspension": "暂停支付",
+    "termination_right": "甲方解除权",
+    "make_good": "乙方补足",
+    "refund_due": "乙方退款",
+    "shortfall": "未达承诺量",
+    "vendor_suspension_right": "乙方中止履行权",
+    "vendor_termination_right": "乙方解除权",
+    "penalty_exposure": "甲方可主张违约金",
+    "deliverable_overdue": "成果逾期",
+    "no_buyer_liability": "甲方不承担逾期责任",
+}
+"""What a flag on a statement tells the reader, with the Chinese label every output uses."""
 
-Effect = Literal["money", "date", "right", "obligation", "informational"]
+FlagKind = Literal[tuple(FLAG_LABELS)]  # type: ignore[valid-type]
+
+EFFECT_LABELS = {"money": "金钱", "date": "期限", "right": "权利", "obligation": "义务",
+                 "informational": "说明"}
 """What a clause does: moves money, sets a date, gives a right, or none of these."""
+
+Effect = Literal[tuple(EFFECT_LABELS)]  # type: ignore[valid-type]
+
 
 Base = Literal["total_price", "monthly_fee"]
 """What a percentage is taken of: 合同总价款 or 当月服务费."""

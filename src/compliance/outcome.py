@@ -6,12 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from . import money
+from .arithmetic import Step
 from .fieldtypes import FlagKind
+
+TRACE_KEY = "trace_v1"
+"""Where a statement line, flag or check keeps its trace. The version is in the key, so a
+reader written for this layout never misreads a later one; README "Reading a trace"."""
 
 
 @dataclass(frozen=True)
 class Trace:
-    """Why a number or a flag exists: the clause, the rule kind, its parameters and the facts."""
+    """Why a number or a flag exists: the clause, the rule kind, its parameters, the facts it
+    matched (with their ``file:line``), and the arithmetic step by step with its rounding."""
 
     clause: str
     rule: str
@@ -19,6 +25,7 @@ class Trace:
     params: dict[str, Any]
     facts: list[dict[str, Any]] = field(default_factory=list)
     arithmetic: str = ""
+    steps: tuple[Step, ...] = ()
 
     def arose(self) -> str | None:
         """The date (ISO) of the latest dated fact behind the number or flag."""
@@ -32,6 +39,7 @@ class Trace:
             "params": self.params,
             "facts": self.facts,
             "arithmetic": self.arithmetic,
+            "steps": [step.to_json() for step in self.steps],
         }
 
 
@@ -62,7 +70,7 @@ class Line:
             "amount": money.as_json(self.amount),
             "refs": self.refs,
             "explanation": self.explanation,
-            "trace": self.trace.to_json(),
+            TRACE_KEY: self.trace.to_json(),
         }
 
 
@@ -88,7 +96,7 @@ class Flag:
             "message": self.message,
             **({"amount": money.as_json(self.amount), "condition": self.condition}
                if self.amount is not None else {}),
-            "trace": self.trace.to_json(),
+            TRACE_KEY: self.trace.to_json(),
         }
 
 
@@ -104,7 +112,7 @@ class Check:
 
     def to_json(self) -> dict[str, Any]:
         return {"clause": self.clause, "tranche": self.tranche, "met": self.met,
-                "message": self.message, "trace": self.trace.to_json()}
+                "message": self.message, TRACE_KEY: self.trace.to_json()}
 
 
 @dataclass

@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -29,24 +30,14 @@ from reportlab.platypus import (
 )
 
 from . import money
+from .contract import Contract
+from .explain import line_node
+from .fieldtypes import FLAG_LABELS
+from .outcome import TRACE_KEY
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 
-FLAG_LABELS = {
-    "interview": "专项约谈",
-    "rectification": "要求整改",
-    "payment_suspension": "暂停支付",
-    "termination_right": "甲方解除权",
-    "make_good": "乙方补足",
-    "refund_due": "乙方退款",
-    "shortfall": "未达承诺量",
-    "vendor_suspension_right": "乙方中止履行权",
-    "vendor_termination_right": "乙方解除权",
-    "penalty_exposure": "甲方可主张违约金",
-    "deliverable_overdue": "成果逾期",
-    "no_buyer_liability": "甲方不承担逾期责任",
-}
 
 
 @cache
@@ -121,7 +112,7 @@ def _deduction_rows(statement: dict[str, Any]) -> list[list[Any]]:
     with_period = _period_column(statement)
     rows = [(["期"] if with_period else []) + ["条款", "计算", "单号/依据", "金额（元）"]]
     for line in statement["deductions"]:
-        refs = "、".join(line["refs"]) or "、".join(f["source"] for f in line["trace"]["facts"]
+        refs = "、".join(line["refs"]) or "、".join(f["source"] for f in line[TRACE_KEY]["facts"]
                                                    if "source" in f) or "—"
         rows.append(([str(line["period"])] if with_period else [])
                     + [line["clause"], line["explanation"], _p(refs, "small"), _yuan(line["amount"])])
@@ -262,7 +253,30 @@ def _interpretation_story(statement: dict[str, Any], heading: str) -> list[Any]:
                    [18, 152])]
 
 
-def _story(statement: dict[str, Any]) -> list[Any]:
+def _appendix(statement: dict[str, Any], contract: Contract) -> list[Any]:
+    """附录: for each deduction, the trace ``compliance explain`` prints — clause, rule and
+    parameters, facts with file:line, arithmetic with rounding, interpretation."""
+    if not statement["deductions"]:
+        return []
+    story: list[Any] = [PageBreak(), _p("附录 扣款计算过程", "heading"),
+                        _p("每行扣款所依据的条款、规则及参数、所匹配的事实（文件:行）、逐步计算与四舍五入；"
+                           "与 compliance explain 的输出一致。", "small")]
+    for number, line in enumerate(statement["deductions"], start=1):
+        for depth, text in line_node(number, line, contract).outline():
+            style = "base" if depth == 0 else "small"
+            story.append(_indented(text, style, depth))
+    return story
+
+
+def _indented(text: str, style: str, depth: int) -> Paragraph:
+    paragraph = _p(text, style)
+    paragraph.style = ParagraphStyle(f"{style}-{depth}", parent=_styles()[style],
+                                     leftIndent=depth * 5 * mm,
+                                     spaceBefore=6 if depth == 0 else 0)
+    return paragraph
+
+
+def _story(statement: dict[str, Any], contract: Contract) -> list[Any]:
     if "ground" in statement:
         return [*_head(statement, "解除结算单"), *_termination_story(statement),
                 *_interpretation_story(statement, "适用条款的解释"), Spacer(1, 8 * mm),
@@ -295,7 +309,7 @@ def _story(statement: dict[str, Any]) -> list[Any]:
                                for line in statement["owed_by_buyer_lines"]], [18, 120, 32]))
     story += _interpretation_story(statement, "五、适用条款的解释")
     story += [Spacer(1, 8 * mm), KeepTogether([_p("签章", "heading"), _signatures()])]
-    return story
+    return story + _appendix(statement, contract)
 
 
 def _footer(fingerprint: str):
@@ -308,8 +322,9 @@ def _footer(fingerprint: str):
     return draw
 
 
-def render(statement: dict[str, Any]) -> bytes:
-    """The statement as PDF bytes; identical statements give identical bytes."""
+def render(statement: dict[str, Any], contract: Contract) -> bytes:
+    """The statement as PDF bytes, with the contract's clause texts in the appendix;
+    identical statements give identical bytes."""
     buffer = io.BytesIO()
     _styles()
     document = SimpleDocTemplate(
@@ -318,5 +333,5 @@ def render(statement: dict[str, Any]) -> bytes:
         subject=span_label(statement), creator="compliance", invariant=1,
     )
     footer = _footer(statement["fingerprint"]["sha256"])
-    document.build(_story(statement), onFirstPage=footer, onLaterPages=footer)
+    document.build(_story(statement, contract), onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

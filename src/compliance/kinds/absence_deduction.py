@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import money
+from ..arithmetic import fen_step
 from ..outcome import Outcome
 from .base import Rule, current_event
 
@@ -27,11 +28,14 @@ def then(rule: Rule, matched: dict) -> Outcome:
     event = matched["m"]
     price = rule.terms.base_amount("total_price")
     persons, days, staff, term_days = event["staff"] or 1, event["days"], rule.params.staff, days_in_term(rule)
-    amount = money.fen(price * persons * days / Decimal(staff * term_days))
+    step = fen_step("扣款", f"合同总价款 {money.grouped(price)} × {persons} 人 × {days} 日 ÷ "
+                         f"({staff} 人 × {term_days} 日)",
+                    price * persons * days / Decimal(staff * term_days))
+    amount = step.value
     daily = price / Decimal(staff * term_days)
     explanation = (f"{rule.terms.event_label(event['type'])} {persons} 人 × {days} 日 × 日服务费 "
                    f"（合同总价款 {money.grouped(price)} 元 ÷ ({staff} 人 × {term_days} 日) ≈ "
                    f"{daily.quantize(Decimal('0.0001'))} 元）= {money.grouped(amount)} 元")
     line = rule.event_line(event, quantity=persons * days, unit_amount=money.fen(daily),
-                           amount=amount, explanation=explanation)
+                           amount=amount, explanation=explanation, steps=[step])
     return Outcome(lines=[line])

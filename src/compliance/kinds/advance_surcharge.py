@@ -4,6 +4,7 @@ ratio of it as 违约金 (高米店 5.7: 垫付部分的 30%). Two lines, so eac
 from __future__ import annotations
 
 from .. import money
+from ..arithmetic import share
 from ..outcome import Outcome
 from .base import Rule, amount_of, current_event
 
@@ -16,12 +17,13 @@ def then(rule: Rule, matched: dict) -> Outcome:
     event = matched["m"]
     advanced = amount_of(event)
     rate = rule.params.surcharge_rate
-    surcharge = money.fen(advanced * rate)
+    step = share("违约金", "垫付金额", advanced, rate)
+    surcharge = step.value
     label = rule.terms.event_label(event["type"])
     recovered = rule.event_line(event, quantity=1, unit_amount=advanced, amount=advanced,
                                 explanation=f"{label} {money.grouped(advanced)} 元，全额扣回")
     penalty = rule.event_line(event, type=f"{event['type']}_surcharge", quantity=1,
-                              unit_amount=surcharge, amount=surcharge,
+                              unit_amount=surcharge, amount=surcharge, steps=[step],
                               explanation=(f"{label} {money.grouped(advanced)} 元 × "
                                            f"{money.percent(rate)} 违约金 = {money.grouped(surcharge)} 元"))
     return Outcome(lines=[recovered, penalty])

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from .. import money
+from ..arithmetic import Step, product, share
 from ..fieldtypes import FlagSpec
 from ..outcome import Check, Flag, Line, Trace
 
@@ -46,29 +47,39 @@ class Rule:
     def param_json(self) -> dict[str, Any]:
         return self.params.model_dump(mode="json")
 
-    def trace(self, facts: list[dict[str, Any]], arithmetic: str) -> Trace:
-        return Trace(self.clause, self.id, self.kind, self.param_json(), facts, arithmetic)
+    def trace(self, facts: list[dict[str, Any]], arithmetic: str,
+              steps: tuple[Step, ...] = ()) -> Trace:
+        return Trace(self.clause, self.id, self.kind, self.param_json(), facts, arithmetic, steps)
 
     def line(self, *, type: str, quantity, unit_amount: Decimal, amount: Decimal,
              refs: list[str], explanation: str, facts: list[dict[str, Any]],
              owed_by: str = "vendor", tranche: int | None = None,
-             clause: str | None = None) -> Line:
+             clause: str | None = None, steps: list[Step] | None = None) -> Line:
         """A statement line under this rule's clause, or under ``clause`` when the rule
-        executes another clause's penalty (a claim under 6.7 deducted by 6.9)."""
+        executes another clause's penalty (a claim under 6.7 deducted by 6.9).
+
+        ``steps`` is the arithmetic that reached ``amount``; without it the line is
+        quantity × unit. The last step must give the amount: a kind whose trace would
+        not replay to its own line is a bug, refused here."""
+        steps = steps or [product("金额", quantity, unit_amount)]
+        if steps[-1].value != amount:
+            raise ValueError(f"rule {self.id}: the trace's last step gives {steps[-1].value}, "
+                             f"but the line says {amount}")
         return Line(clause or self.clause, type, quantity, unit_amount, amount, refs, explanation,
-                    self.trace(facts, explanation), owed_by, tranche)
+                    self.trace(facts, explanation, tuple(steps)), owed_by, tranche)
 
     def event_line(self, event: dict[str, Any], *, quantity, unit_amount: Decimal,
-                   amount: Decimal, explanation: str, type: str | None = None) -> Line:
+                   amount: Decimal, explanation: str, type: str | None = None,
+                   steps: list[Step] | None = None) -> Line:
         """A line produced by one event: its ref and its trace come from the event."""
         return self.line(type=type or event["type"], quantity=quantity, unit_amount=unit_amount,
                          amount=amount, refs=[event["ref"]] if event.get("ref") else [],
-                         explanation=explanation, facts=[event_trace(event)])
+                         explanation=explanation, facts=[event_trace(event)], steps=steps)
 
-    def share_of_base(self) -> tuple[Decimal, Decimal]:
-        """For kinds with ``rate`` and ``base``: the base amount and fen(rate × base)."""
+    def share_of_base(self, what: str) -> tuple[Decimal, Step]:
+        """For kinds with ``rate`` and ``base``: the base amount and the step fen(rate × base)."""
         base = self.terms.base_amount(self.params.base)
-        return base, money.fen(self.params.rate * base)
+        return base, share(what, BASE_LABEL[self.params.base], base, self.params.rate)
 
     def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]],
               tranche: int | None = None) -> list[Flag]:
@@ -80,18 +91,17 @@ class Rule:
         if spec.kind != "penalty_exposure":
             return Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}",
                         self.trace(facts, reason), tranche)
-        base, amount = exposure_amount(spec, self.terms)
-        arithmetic = (f"{BASE_LABEL[spec.base]} {money.grouped(base)} 元 × "
-                      f"{money.percent(spec.rate)} = {money.grouped(amount)} 元")
+        step = exposure_step(spec, self.terms)
+        arithmetic = f"{step.how} = {money.grouped(step.value)} 元"
         message = f"{reason}：{spec.consequence}（{arithmetic}；甲方主张后方扣除）"
         return Flag(spec.clause or self.clause, spec.kind, message,
-                    self.trace(facts, f"{reason}；{arithmetic}"), tranche, amount, reason)
+                    self.trace(facts, f"{reason}；{arithmetic}", (step,)), tranche, step.value,
+                    reason)
 
 
-def exposure_amount(spec: FlagSpec, terms: Terms) -> tuple[Decimal, Decimal]:
-    """The base and fen(rate × base) of a penalty the buyer may claim."""
-    base = terms.base_amount(spec.base)
-    return base, money.fen(spec.rate * base)
+def exposure_step(spec: FlagSpec, terms: Terms) -> Step:
+    """fen(rate × base) of a penalty the buyer may claim."""
+    return share("可主张违约金", BASE_LABEL[spec.base], terms.base_amount(spec.base), spec.rate)
 
 
 def counter_fact(rule: Rule, name: str, *tests: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ judgement while unpaid).
 from __future__ import annotations
 
 from .. import money
+from ..arithmetic import product
 from ..outcome import Outcome
 from .base import (
     BASE_LABEL,
@@ -46,12 +47,14 @@ def then(rule: Rule, matched: dict) -> Outcome:
         return Outcome(checks=[check(rule, tranche, True, f"迟延付款免责：{reason}",
                                      [*facts, event_trace(matched["x"])])])
     params = rule.params
-    base, daily = rule.share_of_base()
-    days = tranche["days_late"]
-    amount = money.fen(daily * days)
+    base, daily_step = rule.share_of_base("日额")
+    daily, days = daily_step.value, tranche["days_late"]
+    steps = [daily_step, product("迟延付款违约金", days, daily)]
+    amount = steps[-1].value
     explanation = (f"{tranche['label']}应于 {tranche['due']} 前支付，至 {tranche['until']} 迟延 {days} 日 × "
                    f"{BASE_LABEL[params.base]} {money.grouped(base)} 元 × {money.percent(params.rate)}"
                    f"（日额 {money.grouped(daily)} 元）= {money.grouped(amount)} 元")
     line = rule.line(type="late_payment", quantity=days, unit_amount=daily, amount=amount, refs=[],
-                     explanation=explanation, facts=facts, owed_by="buyer", tranche=tranche["number"])
+                     explanation=explanation, facts=facts, owed_by="buyer", tranche=tranche["number"],
+                     steps=steps)
     return Outcome(lines=[line])

@@ -9,6 +9,7 @@ Two durable-rules rules: ``m`` (the event, penalty not waived) charges the penal
 from __future__ import annotations
 
 from .. import money
+from ..arithmetic import product
 from ..outcome import Outcome
 from .base import (
     BASE_LABEL,
@@ -39,12 +40,13 @@ def then(rule: Rule, matched: dict) -> Outcome:
         return Outcome(flags=rule.flags(rule.params.flags, reason, [event_trace(event)]))
     event = matched["m"]
     params = rule.params
-    base, unit = rule.share_of_base()
-    count = event["count"]
-    amount = money.fen(unit * count)
+    base, unit_step = rule.share_of_base("每次违约金")
+    unit, count = unit_step.value, event["count"]
+    steps = [unit_step, product("违约金", count, unit)]
+    amount = steps[-1].value
     label = rule.terms.event_label(event["type"])
     explanation = (f"{label} {count} 次 × {BASE_LABEL[params.base]} {money.grouped(base)} 元 × "
                    f"{money.percent(params.rate)} = {money.grouped(amount)} 元")
     line = rule.event_line(event, quantity=count, unit_amount=unit, amount=amount,
-                           explanation=explanation)
+                           explanation=explanation, steps=steps)
     return Outcome(lines=[line])

@@ -5,6 +5,7 @@ at fen(cap × base) when the contract sets a cap. One line per delay event.
 from __future__ import annotations
 
 from .. import money
+from ..arithmetic import Step, fen_step, product
 from ..outcome import Outcome
 from .base import BASE_LABEL, Rule, current_event, event_trace
 
@@ -16,19 +17,24 @@ def when(rule: Rule) -> dict:
 def then(rule: Rule, matched: dict) -> Outcome:
     event = matched["m"]
     params = rule.params
-    base, daily = rule.share_of_base()
-    days = event["days"]
-    amount = money.fen(daily * days)
+    base, daily_step = rule.share_of_base("日额")
+    daily, days = daily_step.value, event["days"]
+    steps = [daily_step, product("违约金", days, daily)]
+    amount = steps[-1].value
     explanation = (
         f"{rule.terms.event_label(event['type'])} {days} 日 × {BASE_LABEL[params.base]} "
         f"{money.grouped(base)} 元 × {money.percent(params.rate)}（日额 {money.grouped(daily)} 元）"
         f" = {money.grouped(amount)} 元"
     )
-    if params.cap is not None and amount > money.fen(params.cap * base):
-        amount = money.fen(params.cap * base)
-        explanation += f"，以 {money.percent(params.cap)} 为上限：{money.grouped(amount)} 元"
+    if params.cap is not None:
+        cap = fen_step("上限", f"{BASE_LABEL[params.base]} {money.grouped(base)} × "
+                                f"{money.percent(params.cap)}", params.cap * base)
+        if amount > cap.value:
+            amount = cap.value
+            explanation += f"，以 {money.percent(params.cap)} 为上限：{money.grouped(amount)} 元"
+            steps += [cap, Step("违约金", "超过上限，按上限计", amount, amount)]
     line = rule.event_line(event, quantity=days, unit_amount=daily, amount=amount,
-                           explanation=explanation)
+                           explanation=explanation, steps=steps)
     outcome = Outcome(lines=[line])
     if params.flag_from_days is not None and days >= params.flag_from_days:
         reason = f"逾期 {days} 日（达到 {params.flag_from_days} 日）"
