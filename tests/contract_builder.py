@@ -10,6 +10,7 @@ import yaml
 BASE = {
     "id": "test-contract",
     "title": "测试合同",
+    "short_name": "测试",
     "seed": "none",
     "parties": {"buyer": "甲方", "vendor": "乙方"},
     "signed": date(2025, 1, 31),

@@ -9,12 +9,15 @@
 """
 from __future__ import annotations
 
+import json
 import re
+from html import escape
 
 import pytest
-from conftest import CONTRACTS, FEATURES, SEEDS
+from conftest import CONTRACTS, FEATURES, SEEDS, run_cli
 
 from compliance.contract import load_contract
+from compliance.coverage import ScenarioRun, contract_coverage
 from compliance.numbering import TAG_ID
 
 CONTRACT_FILES = sorted(CONTRACTS.glob("*.yaml"))
@@ -108,3 +111,44 @@ def test_the_seed_scanner_finds_articles_and_sub_clauses():
     chinese = seed_clause_ids("五、 违约责任\n（一）工作延期\n1. 因乙方\n- (二) 甲方\n"
                               "附件 2：《项目计划书》\n一、项目背景\n（一）不是条款")
     assert chinese == {"五", "五(一)", "五(二)", "附件2", "附件2.一"}
+
+
+def test_the_coverage_command_runs_the_scenarios_and_finds_every_clause_covered(tmp_path, capsys):
+    """`compliance coverage` end to end: it runs the features with pytest-bdd, and every
+    money/date/right clause of every contract has a passing scenario; the HTML report holds
+    the verbatim text and the interpretation of each clause."""
+    code, out, err = run_cli(capsys, "coverage", "--json", "--out", str(tmp_path))
+    report = json.loads(out)
+    assert code == 0, [r["summary_text"] for r in report["contracts"]]
+    by_id = {r["contract"]: r for r in report["contracts"]}
+    assert set(by_id) == {path.stem for path in CONTRACT_FILES}
+    gaomidian = by_id["gaomidian-2025"]
+    assert gaomidian["summary_text"] == "高米店: 76 clauses, 21 money/date/right, 21 covered, 0 failing"
+    clause = next(c for c in gaomidian["clauses"] if c["id"] == "4.6.1")
+    assert clause["status"] == "covered" and clause["scenarios"]
+    assert clause["encoding"][0]["kind"] == "per_occurrence"
+    assert clause["encoding"][0]["params"]["unit_amount"] == "5000"
+    page = (tmp_path / "coverage.html").read_text("utf-8")
+    assert "4.6.1 工单：每出现1次0分工单，甲方有权扣除乙方服务费5000元。" in page
+    assert escape(by_id["chengbei-2025"]["summary_text"]) in page
+    assert f"wrote {tmp_path / 'coverage.html'}" in err
+
+
+def _run(tags, passed=True):
+    return ScenarioRun("gaomidian-2025.feature", "场景", 1, tuple(tags), passed)
+
+
+def test_coverage_counts_a_failing_scenario_and_never_a_typo():
+    loaded = load_contract(CONTRACTS / "gaomidian-2025.yaml")
+    needed = [c.id for c in loaded.contract.clauses if c.effect in ("money", "date", "right")]
+    runs = [_run([f"clause-{cid}"]) for cid in needed if cid != "4.6.1"]
+    runs += [_run(["clause-4.6.1", "clause-4.6.99"], passed=False), _run(["clause-6.2"], passed=False)]
+    report = contract_coverage(loaded, runs)
+    status = {c["id"]: c["status"] for c in report["clauses"]}
+    assert status["4.6.1"] == "failing" and status["6.2"] == "failing"
+    assert report["unknown_tags"] == [{"tag": "@clause-4.6.99", "scenario": "场景"}]
+    assert not report["complete"]
+    assert report["summary_text"] == ("高米店: 76 clauses, 21 money/date/right, 19 covered, 2 failing, "
+                                      "1 tags naming no clause")
+    untested = contract_coverage(loaded, [])
+    assert untested["summary"]["uncovered"] == 21 and not untested["complete"]

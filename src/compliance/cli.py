@@ -15,12 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from . import output, pdf
+from . import coverage_report, output, pdf
 from .contract import LoadedContract, load_contract, resolve_contract_path
+from .coverage import contract_coverage, run_scenarios
 from .errors import UserError
 from .explain import explain
 from .facts import load_facts
 from .fieldtypes import FLAG_LABELS
+from .paths import CONTRACTS_DIR, REPORTS_DIR
 from .pdf import span_label
 from .periods import all_periods, cycle, cycle_count
 from .schedule_view import print_schedule, schedule_listing
@@ -64,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     _span_options(settle)
     settle.add_argument("--json", action="store_true", help="print the statement JSON instead of "
                                                             "the summary")
-    settle.add_argument("--out", type=Path, default=Path("reports"),
+    settle.add_argument("--out", type=Path, default=REPORTS_DIR,
                         help="output folder (default: reports/)")
     _judgement_options(settle)
 
@@ -96,10 +98,18 @@ def _parser() -> argparse.ArgumentParser:
     terminate.add_argument("--by", choices=["vendor", "buyer"], default=None,
                            help="who terminates, where either party may invoke the clause")
     terminate.add_argument("--json", action="store_true", help="print the statement JSON")
-    terminate.add_argument("--out", type=Path, default=Path("reports"),
+    terminate.add_argument("--out", type=Path, default=REPORTS_DIR,
                            help="output folder (default: reports/)")
     terminate.add_argument("--calendar", type=Path, default=None, metavar="FILE",
                            help="extra working-day calendar YAML: adds or replaces years")
+
+    coverage = commands.add_parser("coverage", help="for lawyers: every clause, its encoding, the "
+                                                    "scenarios that exercise it, pass or fail")
+    coverage.add_argument("contracts", metavar="CONTRACT", nargs="*",
+                          help="contract YAML files or ids (default: every contract)")
+    coverage.add_argument("--json", action="store_true", help="print the report as JSON")
+    coverage.add_argument("--out", type=Path, default=REPORTS_DIR,
+                          help="folder for coverage.html (default: reports/)")
 
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
@@ -267,6 +277,24 @@ def _where(item: dict) -> str:
     return f"第 {item['period']} 期 " if "period" in item else ""
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    """Run the scenarios, report every clause; status 1 when a clause that moves money, sets a
+    date or gives a right lacks a passing scenario, or a tag names no clause."""
+    contracts = [_load(name) for name in args.contracts or sorted(
+        path.stem for path in CONTRACTS_DIR.glob("*.yaml"))]
+    runs = run_scenarios()
+    reports = [contract_coverage(loaded, runs) for loaded in contracts]
+    target = args.out / "coverage.html"
+    output.write_all({target: coverage_report.html(reports)})
+    if args.json:
+        sys.stdout.write(output.statement_json({"schema": "compliance.coverage/1",
+                                                "contracts": reports}).decode("utf-8"))
+    else:
+        coverage_report.print_coverage(reports)
+    print(f"wrote {target}", file=sys.stderr if args.json else sys.stdout)
+    return 0 if all(report["complete"] for report in reports) else 1
+
+
 def _periods(args: argparse.Namespace) -> int:
     loaded = _load(args.contract)
     contract = loaded.contract
@@ -284,7 +312,7 @@ def _periods(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
-               "periods": _periods}[args.command]
+               "periods": _periods, "coverage": _coverage}[args.command]
     try:
         return handler(args)
     except UserError as error:

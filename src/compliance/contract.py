@@ -23,6 +23,7 @@ from .fieldtypes import Effect, FlagSpec, Money, Strict
 from .kinds import tranche as tranche_kind
 from .kinds.base import Rule, exposure_step
 from .numbering import CLAUSE_ID
+from .paths import CONTRACTS_DIR
 from .periods import month_boundary
 from .quote import QuoteTable
 from .renewal import Renewal, RenewalLimits, check_renewals
@@ -129,6 +130,7 @@ class Contract(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
+    short_name: str = Field(description="how its users call the contract: 高米店, 规自委朝阳")
     seed: str
     parties: Parties
     signed: date
@@ -338,7 +340,6 @@ def load_contract(path: Path) -> LoadedContract:
     return LoadedContract(contract, rules, path, digest)
 
 
-CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
 
 
 def resolve_contract_path(argument: str, contracts_dir: Path = CONTRACTS_DIR) -> Path:

@@ -9,10 +9,8 @@ groups it needs summed).
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
@@ -21,8 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from .. import sourceyaml, validation
 from ..errors import UserError
 from ..fieldtypes import PARAM_TYPES, Strict
-
-RULES_DIR = Path(os.environ.get("COMPLIANCE_RULES_DIR", Path(__file__).resolve().parents[3] / "rules"))
+from ..paths import RULES_DIR
 
 
 class ParamSpec(Strict):

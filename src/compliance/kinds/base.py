@@ -12,6 +12,7 @@ from .. import money
 from ..arithmetic import Step, product, share
 from ..fieldtypes import FlagSpec
 from ..outcome import Check, Flag, Line, Trace
+from . import registry
 
 SCOPE_LABEL = {"period": "当月", "cycle": "本支付周期", "term": "合同期内"}
 BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费"}
@@ -43,6 +44,11 @@ class Rule:
     kind: str
     params: BaseModel
     terms: Terms
+
+    @property
+    def title(self) -> str:
+        """The kind's Chinese title, from ``rules/<kind>.yaml``: 按次扣款."""
+        return registry()[self.kind].spec.title
 
     def param_json(self) -> dict[str, Any]:
         return self.params.model_dump(mode="json")
