@@ -28,6 +28,15 @@ def dump_facts(document: dict) -> str:
     return yaml.dump(document, Dumper=_FactsDumper, allow_unicode=True, sort_keys=False)
 
 
+def edited_contract(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of contract ``name`` under ``tmp_path``, changed by ``edit(document)``."""
+    document = yaml.safe_load((CONTRACTS / f"{name}.yaml").read_text("utf-8"))
+    edit(document)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(dump_facts(document), "utf-8")
+    return path
+
+
 def run_cli(capsys, *args) -> tuple[int, str, str]:
     """Run ``compliance`` with ``args``: exit status, stdout, stderr."""
     from compliance import cli

@@ -2,11 +2,9 @@
 in the schema: the bundled examples settle, terminations print and write their statement,
 bad claims, contracts and arguments are refused with the file, the field and what is valid."""
 import json
-from pathlib import Path
 
 import pytest
-import yaml
-from conftest import CONTRACTS, EXAMPLES, dump_facts, pdf_text, run_cli
+from conftest import EXAMPLES, edited_contract, pdf_text, run_cli
 
 from compliance.contract import load_contract
 from compliance.errors import UserError
@@ -111,14 +109,6 @@ def test_staff_is_refused_on_an_event_that_does_not_take_it(write_facts, tmp_pat
     assert "quality_nonconformity (服务质量不符合甲方要求) does not take staff" in err
 
 
-def _edited_contract(tmp_path: Path, name: str, edit) -> Path:
-    document = yaml.safe_load((CONTRACTS / f"{name}.yaml").read_text("utf-8"))
-    edit(document)
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(dump_facts(document), "utf-8")
-    return path
-
-
 def _rule(document: dict, clause: str, kind: str) -> dict:
     clause_doc = next(c for c in document["clauses"] if c["id"] == clause)
     return next(r for r in clause_doc["rules"] if r["kind"] == kind)
@@ -140,7 +130,7 @@ def test_contract_encodings_that_cannot_be_executed_are_refused(tmp_path, clause
     def edit(document):
         _rule(document, clause, kind)["params"].update(change)
     with pytest.raises(UserError) as refused:
-        load_contract(_edited_contract(tmp_path, "jiuxianqiao-2025", edit))
+        load_contract(edited_contract(tmp_path, "jiuxianqiao-2025", edit))
     assert expected in str(refused.value)
 
 

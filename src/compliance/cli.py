@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from . import coverage_report, output, pdf
+from . import coverage_report, lint, output, pdf
 from .contract import LoadedContract, load_contract, resolve_contract_path
 from .coverage import contract_coverage, run_scenarios
 from .errors import UserError
@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_argument("--json", action="store_true", help="print the report as JSON")
     coverage.add_argument("--out", type=Path, default=REPORTS_DIR,
                           help="folder for coverage.html (default: reports/)")
+
+    linting = commands.add_parser("lint", help="check an encoding against itself and the figures "
+                                               "its text writes")
+    linting.add_argument("contracts", metavar="CONTRACT", nargs="*",
+                         help="contract YAML files or ids (default: every contract)")
+    linting.add_argument("--json", action="store_true", help="print the findings as JSON")
 
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
@@ -280,8 +286,7 @@ def _where(item: dict) -> str:
 def _coverage(args: argparse.Namespace) -> int:
     """Run the scenarios, report every clause; status 1 when a clause that moves money, sets a
     date or gives a right lacks a passing scenario, or a tag names no clause."""
-    contracts = [_load(name) for name in args.contracts or sorted(
-        path.stem for path in CONTRACTS_DIR.glob("*.yaml"))]
+    contracts = [_load(name) for name in _contract_names(args)]
     runs = run_scenarios()
     reports = [contract_coverage(loaded, runs) for loaded in contracts]
     target = args.out / "coverage.html"
@@ -293,6 +298,28 @@ def _coverage(args: argparse.Namespace) -> int:
         coverage_report.print_coverage(reports)
     print(f"wrote {target}", file=sys.stderr if args.json else sys.stdout)
     return 0 if all(report["complete"] for report in reports) else 1
+
+
+def _lint(args: argparse.Namespace) -> int:
+    """Status 1 when any contract has an error finding; warnings are reported, status 0."""
+    reports = []
+    for name in _contract_names(args):
+        path = resolve_contract_path(name)
+        try:
+            reports.append(lint.lint(load_contract(path)))
+        except UserError as error:
+            reports.append(lint.unloadable(path.stem, error))
+    if args.json:
+        sys.stdout.write(output.statement_json({"schema": "compliance.lint/1",
+                                                "contracts": reports}).decode("utf-8"))
+    else:
+        lint.print_lint(reports)
+    return 1 if any(report["errors"] for report in reports) else 0
+
+
+def _contract_names(args: argparse.Namespace) -> list[str]:
+    """The contracts named on the command line, or every contract in contracts/."""
+    return args.contracts or sorted(path.stem for path in CONTRACTS_DIR.glob("*.yaml"))
 
 
 def _periods(args: argparse.Namespace) -> int:
@@ -312,7 +339,8 @@ def _periods(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
-               "periods": _periods, "coverage": _coverage}[args.command]
+               "periods": _periods, "coverage": _coverage,
+               "lint": _lint}[args.command]
     try:
         return handler(args)
     except UserError as error:
