@@ -22,6 +22,7 @@ from .errors import UserError
 from .explain import explain
 from .facts import load_facts
 from .fieldtypes import FLAG_LABELS
+from .literate import show
 from .paths import CONTRACTS_DIR, REPORTS_DIR
 from .pdf import span_label
 from .periods import all_periods, cycle, cycle_count
@@ -116,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     linting.add_argument("contracts", metavar="CONTRACT", nargs="*",
                          help="contract YAML files or ids (default: every contract)")
     linting.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    showing = commands.add_parser("show", help="for lawyers: the contract clause by clause, the "
+                                               "original text above its encoding")
+    showing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    showing.add_argument("--clause", metavar="ID", help="only this clause and the clauses under it")
 
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
@@ -322,6 +328,11 @@ def _contract_names(args: argparse.Namespace) -> list[str]:
     return args.contracts or sorted(path.stem for path in CONTRACTS_DIR.glob("*.yaml"))
 
 
+def _show(args: argparse.Namespace) -> int:
+    print("\n".join(show(_load(args.contract), args.clause)))
+    return 0
+
+
 def _periods(args: argparse.Namespace) -> int:
     loaded = _load(args.contract)
     contract = loaded.contract
@@ -340,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,
-               "lint": _lint}[args.command]
+               "lint": _lint, "show": _show}[args.command]
     try:
         return handler(args)
     except UserError as error:

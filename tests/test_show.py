@@ -1,0 +1,42 @@
+"""`compliance show`: the contract as a lawyer reads it, each clause's text above its encoding."""
+import pytest
+from conftest import CONTRACTS, run_cli
+
+from compliance.contract import load_contract
+
+
+@pytest.mark.parametrize("path", sorted(CONTRACTS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_clause_appears_with_its_text_in_reading_order(path, capsys):
+    contract = load_contract(path).contract
+    code, out, _ = run_cli(capsys, "show", contract.id)
+    assert code == 0
+    positions = [out.index(f"━━ {clause.id} {clause.title}") for clause in contract.clauses]
+    assert positions == sorted(positions)
+    first_line = contract.clauses[-1].text.strip().splitlines()[0].strip()
+    assert first_line in out
+
+
+def test_a_clause_shows_its_rule_with_each_parameter_explained_and_its_scenarios(capsys):
+    code, out, _ = run_cli(capsys, "show", "gaomidian-2025", "--clause", "4.6.4")
+    assert code == 0
+    for expected in ("━━ 4.6.4 响应、派单、回访扣款与暂停支付  〔金钱〕",
+                     "规则 4.6.4#1 按次扣款（per_occurrence）",
+                     "unit_amount = 1000  — 每次扣除的金额（元）",
+                     "规则 4.6.4#2 累计次数触发（count_threshold）",
+                     "threshold = 5",
+                     "  解释：",
+                     "gaomidian-2025.feature:"):
+        assert expected in out, expected
+    assert "━━ 4.6.5" not in out
+
+
+def test_a_structural_clause_and_a_clause_that_moves_no_money_say_so(capsys):
+    code, out, _ = run_cli(capsys, "show", "gaomidian-2025", "--clause", "3")
+    assert "由合同结构执行：月服务费（fees）" in out
+    assert "不计金额：" in out
+
+
+def test_an_unknown_clause_is_refused(capsys):
+    code, _, err = run_cli(capsys, "show", "gaomidian-2025", "--clause", "4.7.9")
+    assert code == 2
+    assert "--clause: the contract has no clause 4.7.9 (valid: 1, 1.1, 1.2" in err
