@@ -24,7 +24,8 @@ from .periods import period as period_of
 from .schedule import STATUS_LABELS, TrancheState, payment_schedule
 from .workdays import WorkCalendar
 
-SCHEMA = "compliance.statement/1"
+SCHEMA = "compliance.statement/2"
+"""/2: each line, flag and check keeps its trace under ``trace_v1``, with its arithmetic steps."""
 ZERO = Decimal("0")
 
 
