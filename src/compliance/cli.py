@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import coverage_report, lint, output, pdf
+from .compare import compare, print_comparison, print_headroom
 from .contract import LoadedContract, load_contract, resolve_contract_path
 from .coverage import contract_coverage, run_scenarios
 from .errors import UserError
@@ -28,7 +29,9 @@ from .pdf import span_label
 from .periods import all_periods, cycle, cycle_count
 from .schedule_view import print_schedule, schedule_listing
 from .statement import cycle_statement, period_statement, tranche_statement
+from .statement_file import read_statement, same_span
 from .termination import print_termination, termination_statement
+from .whatif import Addition, hypothetical_book, parse_addition
 from .workdays import WorkCalendar, calendar
 
 EXIT_USER_ERROR = 2
@@ -104,6 +107,23 @@ def _parser() -> argparse.ArgumentParser:
     terminate.add_argument("--calendar", type=Path, default=None, metavar="FILE",
                            help="extra working-day calendar YAML: adds or replaces years")
 
+    preview = commands.add_parser("preview", help="for vendors: a month with hypothetical events "
+                                                  "added, beside the recorded one (nothing written)")
+    preview.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    preview.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    preview.add_argument("--period", type=_positive, required=True,
+                         help="contract month number (1 = first month)")
+    preview.add_argument("--add", action="append", default=[], type=_addition, metavar="TYPE=N",
+                         help="add N events of TYPE (N days or N yuan for types recorded so); "
+                              "repeatable")
+    preview.add_argument("--rating", default=None, help="the month's rating instead of the recorded one")
+    preview.add_argument("--json", action="store_true", help="print both statements and the changes")
+
+    diff = commands.add_parser("diff", help="what changed between two statements of the same span")
+    diff.add_argument("before", metavar="A.json", type=Path, help="the statement issued first")
+    diff.add_argument("after", metavar="B.json", type=Path, help="the statement settled again")
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON")
+
     coverage = commands.add_parser("coverage", help="for lawyers: every clause, its encoding, the "
                                                     "scenarios that exercise it, pass or fail")
     coverage.add_argument("contracts", metavar="CONTRACT", nargs="*",
@@ -140,6 +160,13 @@ def _judgement_options(parser: argparse.ArgumentParser) -> None:
                         help="judge due dates and lateness as of this day (default: today)")
     parser.add_argument("--calendar", type=Path, default=None, metavar="FILE",
                         help="extra working-day calendar YAML: adds or replaces years")
+
+
+def _addition(text: str) -> Addition:
+    try:
+        return parse_addition(text)
+    except UserError as error:
+        raise argparse.ArgumentTypeError(f"{error.message} (valid: {error.valid})") from None
 
 
 def _day(text: str) -> date:
@@ -289,6 +316,44 @@ def _where(item: dict) -> str:
     return f"第 {item['period']} 期 " if "period" in item else ""
 
 
+def _preview(args: argparse.Namespace) -> int:
+    """The recorded month and the what-if, compared; nothing is written."""
+    loaded = _load(args.contract)
+    book = load_facts(args.facts, loaded)
+    recorded = period_statement(loaded, hypothetical_book(loaded, book, args.period, [], None),
+                                args.period)
+    what_if = period_statement(loaded, hypothetical_book(loaded, book, args.period, args.add,
+                                                         args.rating), args.period)
+    changes = compare(recorded, what_if)
+    if args.json:
+        sys.stdout.write(output.statement_json({"schema": "compliance.preview/1",
+                                                "additions": [a.text for a in args.add],
+                                                "rating": args.rating, "recorded": recorded,
+                                                "preview": what_if, "changes": changes}).decode())
+        return 0
+    added = "、".join(a.text for a in args.add) + (f" 评价={args.rating}" if args.rating else "")
+    print(f"{what_if['contract_title']}  {span_label(what_if)}  假设：{added or '无'}")
+    print_comparison(changes, "已记录", "假设")
+    print(f"假设本期应付 {what_if['payable']}（{what_if['amount_in_words']}）")
+    print_headroom(changes)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    before, after = read_statement(args.before), read_statement(args.after)
+    same_span(before, after, args.after)
+    changes = compare(before, after)
+    if args.json:
+        sys.stdout.write(output.statement_json({"schema": "compliance.diff/1",
+                                                "before": str(args.before), "after": str(args.after),
+                                                "changes": changes}).decode())
+        return 0
+    print(f"{after['contract_title']}  {span_label(after)}")
+    print(f"{args.before} → {args.after}")
+    print_comparison(changes, "原", "新")
+    return 0
+
+
 def _coverage(args: argparse.Namespace) -> int:
     """Run the scenarios, report every clause; status 1 when a clause that moves money, sets a
     date or gives a right lacks a passing scenario, or a tag names no clause."""
@@ -351,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,
-               "lint": _lint, "show": _show}[args.command]
+               "lint": _lint, "show": _show,
+               "preview": _preview, "diff": _diff}[args.command]
     try:
         return handler(args)
     except UserError as error:

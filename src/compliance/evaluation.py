@@ -128,11 +128,12 @@ class Evaluator:
                       for e in scopes[getattr(rule.params, "scope", "period")]],
         }
 
-    def standings(self, book: FactsBook, period: Period) -> list[dict[str, Any]]:
-        """Where each counted threshold and the staffing stand at the end of ``period``
-        ("整改要求 7/10"), in reading order."""
+    def standings(self, book: FactsBook, period: Period, outcome: Outcome) -> list[dict[str, Any]]:
+        """Where each threshold and the staffing stand at the end of ``period``, given the
+        month's ``outcome`` ("整改要求 7/10", "本月第 4.6 条扣款 17,000.00 / 71,920.00"), in
+        reading order: how much headroom is left before each consequence."""
         tally = Tally(self.loaded.contract, book.events_through(period.index), period)
-        found = [standing(rule, tally) for rule in self.loaded.rules
+        found = [standing(rule, tally, outcome) for rule in self.loaded.rules
                  if (standing := self._hook(rule, "standing", None)) is not None]
         return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
 

@@ -108,7 +108,7 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dic
         "flags": [flag.to_json() for flag in outcome.flags],
         "exposure_total": money.as_json(_exposure_total(outcome)),
         "deliverables": deliverable_progress(loaded, book, period),
-        "counters": evaluator_for(loaded).standings(book, period),
+        "counters": evaluator_for(loaded).standings(book, period, outcome),
         "interpretations": _interpretations(loaded, outcome),
         "fingerprint": fingerprint(loaded, book, index),
     }

@@ -18,6 +18,19 @@ def when(rule: Rule) -> dict:
     return {"all": [{"m": counter_fact(rule, "all", over, {"$gt": {"amount_period_fen": 0}})}]}
 
 
+def standing(rule: Rule, tally, outcome) -> dict:
+    """合同期内财产损失累计 8,000.00 / 30,000.00 元."""
+    params = rule.params
+    total = sum((e.event.amount for e in tally.in_scope(params.event_types, params.scope)
+                 if e.event.amount is not None), money.fen(0))
+    labels = "、".join(rule.terms.event_label(name) for name in params.event_types)
+    return {"clause": rule.clause, "rule": rule.id, "label": labels, "count": money.as_json(total),
+            "period_count": None, "threshold": money.as_json(params.limit),
+            "reached": total > params.limit,
+            "text": f"{SCOPE_LABEL[params.scope]}{labels}累计 {money.grouped(total)} / "
+                    f"{money.grouped(params.limit)} 元（超过即触发）"}
+
+
 def then(rule: Rule, matched: dict) -> Outcome:
     counter = matched["m"]
     scope = rule.params.scope

@@ -38,7 +38,7 @@ def _labels(rule: Rule) -> str:
     return "、".join(rule.terms.event_label(name) for name in rule.params.event_types)
 
 
-def standing(rule: Rule, tally) -> dict:
+def standing(rule: Rule, tally, outcome) -> dict:
     """Where the counter stands: "整改要求 7/10"."""
     params = rule.params
     count = tally.count(params.event_types, params.scope)

@@ -18,6 +18,18 @@ def when(rule: Rule) -> dict:
                                        {"$gte": {scope: rule.params.every}})}]}
 
 
+def standing(rule: Rule, tally, outcome) -> dict:
+    """投诉累计 1/3: occurrences towards the next deduction, and the total so far."""
+    params = rule.params
+    count = tally.count(params.event_types, params.scope)
+    labels = "、".join(rule.terms.event_label(name) for name in params.event_types)
+    return {"clause": rule.clause, "rule": rule.id, "label": labels, "count": count,
+            "period_count": tally.count(params.event_types, "period"), "threshold": params.every,
+            "reached": False,
+            "text": f"{SCOPE_LABEL[params.scope]}{labels}累计 {count % params.every}/{params.every}"
+                    f"（共 {count} 次，每满 {params.every} 次扣 {money.grouped(params.amount)} 元）"}
+
+
 def then(rule: Rule, matched: dict) -> Outcome:
     counter = matched["m"]
     every, scope = rule.params.every, rule.params.scope

@@ -23,6 +23,17 @@ def when(rule: Rule) -> dict:
                                     {"$gt": {"amount_fen": limit_fen}}]}}]}
 
 
+def standing(rule: Rule, tally, outcome: Outcome) -> dict:
+    """本月第 4.6 条扣款 17,000.00 / 71,920.00: the month's subtotal against the line."""
+    params = rule.params
+    subtotal, line = outcome.deductions(params.clause_prefix), limit(rule)
+    return {"clause": rule.clause, "rule": rule.id, "label": f"当月第 {params.clause_prefix} 条扣款",
+            "count": money.as_json(subtotal), "period_count": money.as_json(subtotal),
+            "threshold": money.as_json(line), "reached": subtotal > line,
+            "text": f"本月第 {params.clause_prefix} 条扣款 {money.grouped(subtotal)} / "
+                    f"{money.grouped(line)} 元（超过即触发）"}
+
+
 def then(rule: Rule, matched: dict) -> Outcome:
     subtotal = money.from_fen_int(matched["m"]["amount_fen"])
     reason = (

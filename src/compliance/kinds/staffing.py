@@ -20,7 +20,7 @@ def missing_staff_days(rule: Rule, events) -> int:
     return sum(staff_days(e.event) for e in events if e.event.type == rule.params.shortfall_event)
 
 
-def standing(rule: Rule, tally) -> dict:
+def standing(rule: Rule, tally, outcome) -> dict:
     month = missing_staff_days(rule, tally.in_scope([rule.params.shortfall_event], "period"))
     term = missing_staff_days(rule, tally.events)
     text = (f"驻场人员至少 {rule.params.required} 人：本月缺员 {month} 人日，"

@@ -1,0 +1,98 @@
+"""What if: the recorded facts of a month with hypothetical events added, never written to the
+facts folder, so a vendor sees what one more 0-point order or timeout would cost.
+
+``--add TYPE=N`` adds N occurrences of an event type on the month's last day; for a type
+recorded with days (逾期 N 日) it adds one event of N days, for a type recorded with an
+amount (垫付 N 元) one event of N yuan. Types that need more (a tranche, a deliverable, a
+clause) are refused: record them in the facts file. ``--rating`` replaces the month's rating.
+Each addition is checked as strictly as a facts file would check it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import ValidationError
+
+from .contract import LoadedContract
+from .errors import UserError
+from .facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
+from .periods import period as period_of
+
+ADD = re.compile(r"^(?P<type>[a-z_]+)=(?P<number>\d+(\.\d{1,2})?)$")
+SOURCE = "假设"
+"""Where a hypothetical event says it was written (its trace's ``source``)."""
+
+
+@dataclass(frozen=True)
+class Addition:
+    """One ``--add TYPE=N``."""
+
+    type: str
+    number: Decimal
+
+    @property
+    def text(self) -> str:
+        return f"{self.type}={self.number}"
+
+
+def parse_addition(text: str) -> Addition:
+    """``zero_point_order=2`` → Addition; anything else is refused with the form expected."""
+    match = ADD.match(text.strip())
+    if not match:
+        raise UserError(f"{text!r} is not TYPE=N", field="--add",
+                        valid="an event type and a number, e.g. zero_point_order=2")
+    return Addition(match["type"], Decimal(match["number"]))
+
+
+def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
+                      additions: list[Addition], rating: str | None) -> FactsBook:
+    """The book with month ``index`` replaced by its recorded facts plus the additions."""
+    contract = loaded.contract
+    period = period_of(contract, index)
+    recorded = book.files.get(index)
+    extra = [RecordedEvent(_event(loaded, addition, period.end), index,
+                           f"{SOURCE} --add {addition.text}") for addition in additions]
+    if rating is not None and rating not in contract.ratings:
+        raise UserError(f"unknown rating {rating!r}", field="--rating",
+                        valid=" | ".join(contract.ratings) or "this contract has no ratings")
+    base = recorded.facts if recorded else PeriodFacts.model_construct(
+        contract=contract.id, period=index, rating=None, events=[])
+    facts = base.model_copy(update={"rating": rating if rating is not None else base.rating})
+    digest = hashlib.sha256(" ".join([a.text for a in additions] + [str(rating)])
+                            .encode("utf-8")).hexdigest()
+    path = recorded.path if recorded else book.folder / f"{SOURCE}-{index:02d}.yaml"
+    events = (recorded.events if recorded else ()) + tuple(extra)
+    files = {**book.files, index: FactsFile(path, facts, index, events, digest)}
+    return FactsBook(book.folder, files)
+
+
+def _event(loaded: LoadedContract, addition: Addition, day) -> Event:
+    contract = loaded.contract
+    spec = contract.event_types.get(addition.type)
+    if spec is None:
+        raise UserError(f"unknown event type {addition.type!r}", field="--add",
+                        valid=", ".join(f"{name} ({s.label})" for name, s in
+                                        contract.event_types.items()))
+    document: dict = {"type": addition.type, "date": day}
+    needs = set(spec.requires) - {"days", "amount"}
+    if needs:
+        raise UserError(f"{addition.type} ({spec.label}) needs {', '.join(sorted(needs))}: "
+                        "record it in the facts file", field="--add",
+                        valid="an event type recorded by count, days or amount")
+    number = addition.number
+    key = "days" if "days" in spec.requires else "amount" if "amount" in spec.requires else "count"
+    if key != "amount" and number != int(number):
+        raise UserError(f"{addition.text}: {key} is a whole number", field="--add",
+                        valid=f"{addition.type}=1, 2, 3 …")
+    document[key] = number if key == "amount" else int(number)
+    context = {"contract": contract, "tranches": loaded.tranche_amounts,
+               "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
+    try:
+        return Event.model_validate(document, context=context)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        raise UserError(f"{addition.text}: {problem['msg'].removeprefix('Value error, ')}",
+                        field="--add", valid="a count of 1 or more") from None
