@@ -23,6 +23,8 @@ from .errors import UserError
 from .explain import explain
 from .facts import load_facts
 from .fieldtypes import FLAG_LABELS
+from .ledger import ledger
+from .ledger_output import ledger_csv, ledger_xlsx, print_ledger
 from .literate import show
 from .paths import CONTRACTS_DIR, REPORTS_DIR
 from .pdf import span_label
@@ -118,6 +120,19 @@ def _parser() -> argparse.ArgumentParser:
                               "repeatable")
     preview.add_argument("--rating", default=None, help="the month's rating instead of the recorded one")
     preview.add_argument("--json", action="store_true", help="print both statements and the changes")
+
+    ledger_ = commands.add_parser("ledger", help="for finance staff: every month to date, running "
+                                                 "totals, deductions by clause, payments due")
+    ledger_.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    ledger_.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    form = ledger_.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the ledger as JSON")
+    form.add_argument("--csv", action="store_true", help="print the months as CSV")
+    ledger_.add_argument("--xlsx", action="store_true",
+                         help="also write <out>/<contract>/ledger.xlsx (months; deductions with refs)")
+    ledger_.add_argument("--out", type=Path, default=REPORTS_DIR,
+                         help="output folder for --xlsx (default: reports/)")
+    _judgement_options(ledger_)
 
     diff = commands.add_parser("diff", help="what changed between two statements of the same span")
     diff.add_argument("before", metavar="A.json", type=Path, help="the statement issued first")
@@ -339,6 +354,25 @@ def _preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ledger(args: argparse.Namespace) -> int:
+    loaded = _load(args.contract)
+    book = load_facts(args.facts, loaded)
+    calendar_, _ = _calendar(args)
+    item = ledger(loaded, book, _as_of(args), calendar_)
+    if args.xlsx:
+        target = args.out / loaded.contract.id / "ledger.xlsx"
+        output.write_all({target: ledger_xlsx(item)})
+    if args.json:
+        sys.stdout.write(output.statement_json(item).decode("utf-8"))
+    elif args.csv:
+        sys.stdout.write(ledger_csv(item))
+    else:
+        print_ledger(item)
+    if args.xlsx:
+        print(f"wrote {target}", file=sys.stderr if args.json or args.csv else sys.stdout)
+    return 0
+
+
 def _diff(args: argparse.Namespace) -> int:
     before, after = read_statement(args.before), read_statement(args.after)
     same_span(before, after, args.after)
@@ -417,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
-               "preview": _preview, "diff": _diff}[args.command]
+               "preview": _preview, "diff": _diff, "ledger": _ledger}[args.command]
     try:
         return handler(args)
     except UserError as error:

@@ -45,9 +45,12 @@ def fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int,
             **(extra or {})}
 
 
-def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None) -> dict[str, Any]:
+def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None,
+           netted_later: bool = False) -> dict[str, Any]:
     """The statement's sums. For a tranche (``paid`` given) what was already paid is taken off
-    and what the buyer owes the vendor (late-payment interest) is shown beside it."""
+    and what the buyer owes the vendor (late-payment interest) is shown beside it. A month of a
+    contract paid in tranches (``netted_later``) owes nothing by itself: its deductions are
+    netted against the next tranche (see the tranche statement)."""
     deductions = outcome.deductions()
     net = gross - deductions
     remaining = net - (paid or ZERO)
@@ -61,7 +64,8 @@ def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None) -> dic
         **({"already_paid": money.as_json(paid)} if paid is not None else {}),
         "payable": money.as_json(payable),
         "withheld": money.as_json(positive - payable),
-        "owed_by_vendor": money.as_json(max(-remaining, ZERO)),
+        "owed_by_vendor": money.as_json(ZERO if netted_later else max(-remaining, ZERO)),
+        **({"netted_at_next_tranche": True} if netted_later else {}),
         **({"owed_by_buyer": money.as_json(outcome.owed_by_buyer())} if paid is not None else {}),
         "amount_in_words": money.in_words(payable),
     }
@@ -104,7 +108,7 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dic
         "rating": book.rating(index),
         "fees": _fees(loaded),
         "deductions": [line.to_json() for line in outcome.lines],
-        **totals(gross, outcome),
+        **totals(gross, outcome, netted_later=not loaded.contract.fees),
         "flags": [flag.to_json() for flag in outcome.flags],
         "exposure_total": money.as_json(_exposure_total(outcome)),
         "deliverables": deliverable_progress(loaded, book, period),
