@@ -41,7 +41,10 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
     """Run ``compliance`` with ``args``: exit status, stdout, stderr."""
     from compliance import cli
 
-    code = cli.main(list(args))
+    try:
+        code = cli.main(list(args))
+    except SystemExit as refused:  # argparse refuses an argument before the command runs
+        code = refused.code
     out, err = capsys.readouterr()
     return code, out, err
 

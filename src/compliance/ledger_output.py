@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +28,7 @@ DEDUCTION_COLUMNS = (("period", "期"), ("clause", "条款"), ("type", "情形")
 AMOUNTS = {"gross", "deductions_total", "net", "payable", "withheld", "owed_by_vendor", "paid",
            "amount"}
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+STAMP = b"2020-01-01T00:00:00Z"
 
 
 def print_ledger(item: dict[str, Any]) -> None:
@@ -114,14 +116,18 @@ def _cell(key: str, value: Any) -> Any:
 
 
 def _restamped(data: bytes) -> bytes:
-    """The same zip with every entry dated FIXED_TIME, in the same order."""
+    """The same zip with every entry dated FIXED_TIME, in the same order, and the document's
+    "modified" date (which openpyxl sets to now while saving) equal to its "created" date."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + STAMP, content)
             entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return out.getvalue()
 
 

@@ -1,0 +1,153 @@
+"""What vendors and finance clerks run beside `settle`: the what-if preview, the diff of two
+statements, and the contract-to-date ledger (table, JSON, CSV, Excel)."""
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from conftest import EXAMPLES, run_cli
+from openpyxl import load_workbook
+
+GAOMIDIAN = str(EXAMPLES / "gaomidian-2025")
+
+
+def test_preview_adds_events_without_touching_the_facts(capsys):
+    before = {p.name: p.read_bytes() for p in (EXAMPLES / "gaomidian-2025").iterdir()}
+    code, out, _ = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "2",
+                           "--add", "zero_point_order=2", "--add", "dispatch_timeout=1")
+    assert code == 0
+    assert "4.6.1  zero_point_order  10,000.00  20,000.00  +10,000.00" in out
+    assert "4.6.4  dispatch_timeout   2,000.00   3,000.00   +1,000.00" in out
+    assert "本期应付：339,600.00 → 0.00" in out          # the 5th failure suspends payment
+    assert "暂停支付：0.00 → 328,600.00" in out
+    assert "+ 新增 [4.6.4] 暂停支付" in out
+    assert "[4.6.4] ！已达到 本支付周期热线未响应、派单超时、案件回访遗漏 5/5（原为 4）" in out
+    assert "[4.6.5] 本月第 4.6 条扣款 31,000.00 / 71,920.00 元（超过即触发）（原为 20,000.00）" in out
+    assert "[4.6.3] 合同期内对乙方的投诉累计 0/3" in out
+    assert {p.name: p.read_bytes() for p in (EXAMPLES / "gaomidian-2025").iterdir()} == before
+
+
+def test_preview_json_holds_both_statements_and_the_hypothetical_facts_are_traced(capsys):
+    code, out, _ = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "2",
+                           "--add", "obligation_delay=3", "--json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["recorded"]["payable"] == "339600.00"
+    assert document["preview"]["owed_by_vendor"] == "307680.00"
+    delay = next(line for line in document["preview"]["deductions"] if line["clause"] == "6.1")
+    assert delay["trace_v1"]["facts"][0]["source"] == "假设 --add obligation_delay=3"
+    assert delay["amount"] == "647280.00"
+    kinds = {(f["clause"], f["kind"]) for f in document["changes"]["flags_added"]}
+    assert kinds == {("6.1", "termination_right"), ("6.6", "make_good")}
+
+
+def test_preview_of_a_month_not_yet_recorded_starts_from_nothing(capsys):
+    code, out, _ = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "5",
+                           "--add", "advance_payment=1500.5")
+    assert code == 0
+    assert "5.7   advance_payment_surcharge       —    450.15    +450.15" in out
+    assert "扣款合计：0.00 → 1,950.65" in out
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--add", "bogus=1"], "--add: unknown event type 'bogus' (valid: zero_point_order (0分工单)"),
+    (["--add", "zero_point_order"], "argument --add: 'zero_point_order' is not TYPE=N"),
+    (["--add", "zero_point_order=0"], "--add: zero_point_order=0: Input should be greater than"),
+    (["--add", "zero_point_order=1.5"], "--add: zero_point_order=1.5: count is a whole number"),
+    (["--rating", "很好"], "--rating: unknown rating '很好' (valid: 优秀 | 良好 | 待提升)"),
+])
+def test_preview_refuses_what_it_cannot_add(capsys, arguments, message):
+    code, _, err = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "2", *arguments)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_preview_refuses_an_event_that_needs_more_than_a_number(capsys):
+    code, _, err = run_cli(capsys, "preview", "yangfangdian-2026", str(EXAMPLES / "yangfangdian-2026"),
+                           "--period", "2", "--add", "payment_made=1")
+    assert code == 2
+    assert "payment_made (甲方付款) needs tranche: record it in the facts file" in err
+
+
+def _settled(capsys, facts, out) -> str:
+    code, _, _ = run_cli(capsys, "settle", "gaomidian-2025", str(facts), "--period", "2", "--out", str(out))
+    assert code == 0
+    return str(out / "gaomidian-2025" / "period-02.json")
+
+
+def test_diff_shows_what_a_corrected_fact_changed(tmp_path, capsys):
+    facts = tmp_path / "facts"
+    shutil.copytree(EXAMPLES / "gaomidian-2025", facts)
+    first = _settled(capsys, facts, tmp_path / "a")
+    path = facts / "period-02.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('  - {type: zero_point_order, date: 2025-12-19, ref: "GMD-2512-0107"}\n', ""),
+                    "utf-8")
+    second = _settled(capsys, facts, tmp_path / "b")
+    code, out, _ = run_cli(capsys, "diff", first, second)
+    assert code == 0
+    assert "4.6.1  zero_point_order  10,000.00  5,000.00  -5,000.00" in out
+    assert "单号 −GMD-2512-0107" in out
+    assert "本期应付：339,600.00 → 344,600.00" in out
+    code, out, _ = run_cli(capsys, "diff", first, first, "--json")
+    assert json.loads(out)["changes"]["lines"] == []
+
+
+def test_diff_refuses_statements_of_different_months_and_files_that_are_not_statements(tmp_path, capsys):
+    run_cli(capsys, "settle", "gaomidian-2025", GAOMIDIAN, "--period", "1", "--out", str(tmp_path))
+    run_cli(capsys, "settle", "gaomidian-2025", GAOMIDIAN, "--period", "2", "--out", str(tmp_path))
+    folder = tmp_path / "gaomidian-2025"
+    code, _, err = run_cli(capsys, "diff", str(folder / "period-01.json"), str(folder / "period-02.json"))
+    assert code == 2
+    assert "settles gaomidian-2025 第 2 期" in err and "two statements of the same contract and span" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": "compliance.statement/2",\n  "contract": }', "utf-8")
+    code, _, err = run_cli(capsys, "diff", str(broken), str(folder / "period-02.json"))
+    assert code == 2
+    assert f"{broken}:2: not JSON" in err
+    code, _, err = run_cli(capsys, "diff", str(folder / "period-02.pdf"), str(folder / "period-02.json"))
+    assert code == 2 and "not a UTF-8 text file" in err
+
+
+def test_ledger_runs_totals_and_lists_payments_due(capsys):
+    code, out, _ = run_cli(capsys, "ledger", "gaomidian-2025", GAOMIDIAN, "--as-of", "2026-02-01", "--json")
+    item = json.loads(out)
+    assert code == 0
+    assert [row["period"] for row in item["periods"]] == [1, 2, 3]
+    assert [row["running"]["deductions_total"] for row in item["periods"]] == \
+        ["7000.00", "27000.00", "472520.00"]
+    assert item["deductions_by_clause"]["6.1"] == "431520.00"
+    assert item["totals"]["deductions_share"] == "10.95%"
+    assert item["payments_due"][0]["label"] == "第 1 支付周期（2025-10-28 至 2026-01-27）"
+    assert {c["clause"] for c in item["counters"]} == {"4.6.3", "4.6.4", "4.6.5"}
+
+
+def test_ledger_marks_months_without_facts_and_counts_payments(capsys):
+    code, out, _ = run_cli(capsys, "ledger", "chengbei-2025", str(EXAMPLES / "chengbei-2025"),
+                           "--as-of", "2026-11-21", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert len(rows) == 12
+    assert rows[1]["已付"] == "957600.00" and rows[2]["有事实记录"] == "否"
+    assert rows[7]["扣款 五(一)1"] == "9576.00" and rows[7]["乙方应补足"] == "0.00"
+    assert rows[-1]["累计已付"] == "957600.00"
+
+
+def test_ledger_workbook_has_months_and_deductions_and_is_byte_identical(tmp_path, capsys):
+    for run in ("one", "two"):
+        code, out, _ = run_cli(capsys, "ledger", "gaomidian-2025", GAOMIDIAN, "--as-of", "2026-02-01",
+                               "--xlsx", "--out", str(tmp_path / run))
+        assert code == 0
+    first, second = (tmp_path / run / "gaomidian-2025" / "ledger.xlsx" for run in ("one", "two"))
+    assert first.read_bytes() == second.read_bytes()
+    assert f"wrote {first}" not in out and f"wrote {second}" in out
+    book = load_workbook(first)
+    assert book.sheetnames == ["期间", "扣款明细"]
+    months = [[cell.value for cell in row] for row in book["期间"].iter_rows()]
+    assert months[0][:4] == ["期", "开始", "结束", "应结算"]
+    assert months[3][4] == 445520          # a number, so Excel adds it up
+    lines = [[cell.value for cell in row] for row in book["扣款明细"].iter_rows()]
+    assert ["期", "条款", "情形", "数量", "金额", "单号", "计算"] == lines[0]
+    assert [2, "4.6.1", "zero_point_order", "2", 10000, "GMD-2512-0031、GMD-2512-0107"] == lines[3][:6]
