@@ -139,6 +139,14 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("after", metavar="B.json", type=Path, help="the statement settled again")
     diff.add_argument("--json", action="store_true", help="print the changes as JSON")
 
+    serve = commands.add_parser("serve", help="the local web page: ledgers, statements, PDF "
+                                              "downloads and the what-if preview")
+    serve.add_argument("--facts-root", type=Path, default=Path("examples"), metavar="DIR",
+                       help="folder holding one facts folder per contract, named by its id "
+                            "(default: examples/)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=8000, help="port (default: 8000)")
+
     coverage = commands.add_parser("coverage", help="for lawyers: every clause, its encoding, the "
                                                     "scenarios that exercise it, pass or fail")
     coverage.add_argument("contracts", metavar="CONTRACT", nargs="*",
@@ -388,6 +396,20 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .web import create_app
+
+    if not args.facts_root.is_dir():
+        raise UserError("facts root not found", file=args.facts_root, field="--facts-root",
+                        valid="a folder with one facts folder per contract, e.g. examples/")
+    print(f"compliance: serving http://{args.host}:{args.port}/ (facts from {args.facts_root}); "
+          "Ctrl-C to stop")
+    uvicorn.run(create_app(args.facts_root), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def _coverage(args: argparse.Namespace) -> int:
     """Run the scenarios, report every clause; status 1 when a clause that moves money, sets a
     date or gives a right lacks a passing scenario, or a tag names no clause."""
@@ -451,7 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
-               "preview": _preview, "diff": _diff, "ledger": _ledger}[args.command]
+               "preview": _preview, "diff": _diff, "ledger": _ledger,
+               "serve": _serve}[args.command]
     try:
         return handler(args)
     except UserError as error:
