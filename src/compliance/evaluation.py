@@ -44,6 +44,8 @@ class Evaluator:
 
     def __init__(self, loaded: LoadedContract) -> None:
         self.loaded = loaded
+        self._tally: Tally | None = None
+        """The month being settled, while its session runs (a counter's trace reads it)."""
         kinds = registry()
         self._modules = {rule.id: kinds[rule.kind].module for rule in loaded.rules}
         engine_rules = [
@@ -64,11 +66,18 @@ class Evaluator:
 
     def _action(self, rule: Rule):
         module = self._modules[rule.id]
-        return lambda matched: module.then(rule, matched)
+        return lambda matched: module.then(rule, self._with_items(matched))
+
+    def _with_items(self, matched: dict[str, Any]) -> dict[str, Any]:
+        """Matched counters with the events they counted (their trace), kept out of the facts
+        asserted into durable-rules so the engine does not copy every event of the term."""
+        return {alias: {**fact, "items": self._counted(fact["rule"], fact["name"])}
+                if fact.get("t") == "counter" else fact for alias, fact in matched.items()}
 
     def settle(self, book: FactsBook, period: Period, gross: Decimal) -> Outcome:
         """The lines and flags the contract's rules produce for ``period``."""
         tally = Tally(self.loaded.contract, book.events_through(period.index), period)
+        self._tally = tally
         session = self._ruleset.session()
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
@@ -112,8 +121,7 @@ class Evaluator:
         return facts
 
     def _counter(self, rule: Rule, spec, tally: Tally) -> dict[str, Any]:
-        """Occurrences counted per scope for one rule; ``items`` (its trace) are the events
-        of the scope the rule counts over (4.6.4: the payment cycle; 4.6.3: the term)."""
+        """Occurrences counted per scope for one rule."""
         scopes = {scope: tally.in_scope(spec.event_types, scope) for scope in ("period", "cycle", "term")}
         now = scopes["period"]
         counts = {scope: sum(e.event.count for e in group) for scope, group in scopes.items()}
@@ -124,9 +132,15 @@ class Evaluator:
                                           if e.event.amount is not None)
                for scope, group in scopes.items()},
             "refs": sorted(e.event.ref for e in now if e.event.ref),
-            "items": [event_trace(e.as_fact(tally.period.index))
-                      for e in scopes[getattr(rule.params, "scope", "period")]],
         }
+
+    def _counted(self, rule_id: str, name: str) -> list[dict[str, Any]]:
+        """The trace of a counter of the month being settled: the events of the scope the
+        rule counts over (4.6.4: the payment cycle; 4.6.3: the term)."""
+        rule, spec = next((r, c) for r, c in self._counters if r.id == rule_id and c.name == name)
+        tally = self._tally
+        return [event_trace(e.as_fact(tally.period.index))
+                for e in tally.in_scope(spec.event_types, getattr(rule.params, "scope", "period"))]
 
     def standings(self, book: FactsBook, period: Period, outcome: Outcome) -> list[dict[str, Any]]:
         """Where each threshold and the staffing stand at the end of ``period``, given the
