@@ -74,3 +74,10 @@ def test_unknown_pages_and_broken_facts_are_pages_not_stack_traces(client, tmp_p
     response = client.get("/c/gaomidian-2025")
     assert response.status_code == 422
     assert "period-02.yaml:3: rating: unknown rating '很好'" in unescape(response.text)
+
+
+def test_a_corrected_facts_file_shows_on_the_next_request(client, tmp_path):
+    assert 'id="deductions-total">472,520.00<' in client.get("/c/gaomidian-2025").text
+    path = tmp_path / "facts" / "gaomidian-2025" / "period-03.yaml"
+    path.write_text(path.read_text("utf-8").replace("days: 2", "days: 1"), "utf-8")
+    assert 'id="deductions-total">256,760.00<' in client.get("/c/gaomidian-2025").text

@@ -2,8 +2,8 @@
 statement, download the PDF or the ledger workbook, and preview a month with what-if counts —
 server-rendered Chinese pages over the same engine and the same numbers as the command line.
 
-Facts are read from ``<facts root>/<contract id>/`` on every request, so a corrected facts file
-shows at once. A bad form value is shown beside its field; a bad facts file shows its error
+Facts are read from ``<facts root>/<contract id>/`` and read again whenever a file there changes,
+so a corrected facts file shows on the next request. A bad form value is shown beside its field; a bad facts file shows its error
 (file, line, field) on the page; neither gives a stack trace. Settlements run one at a time
 (durable-rules sessions are not shared between threads).
 """
@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,18 +72,16 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
     app = FastAPI(title="compliance", docs_url=None, redoc_url=None, openapi_url=None)
 
     def contracts() -> dict[str, LoadedContract]:
-        found = {}
-        for path in sorted(contracts_dir.glob("*.yaml")):
-            if (facts_root / path.stem).is_dir():
-                found[path.stem] = load_contract(path)
-        return found
+        return {path.stem: _contract_at(path, _stamp([path]))
+                for path in sorted(contracts_dir.glob("*.yaml")) if (facts_root / path.stem).is_dir()}
 
     def contract_and_book(contract_id: str) -> tuple[LoadedContract, FactsBook]:
-        known = contracts()
-        if contract_id not in known:
+        path = contracts_dir / f"{contract_id}.yaml"
+        if contract_id not in contracts():
             raise LookupError(contract_id)
-        loaded = known[contract_id]
-        return loaded, load_facts(facts_root / contract_id, loaded)
+        folder = facts_root / contract_id
+        book = _facts_at(folder, _stamp(sorted(folder.glob("*.yaml"))), path, _stamp([path]))
+        return _contract_at(path, _stamp([path])), book
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status)
@@ -143,6 +142,23 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
                     periods=range(1, loaded.period_count + 1))
 
     return app
+
+
+def _stamp(paths: list[Path]) -> tuple:
+    """What identifies the files' contents cheaply: name, modification time and size."""
+    return tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+
+
+@lru_cache(maxsize=16)
+def _contract_at(path: Path, stamp: tuple) -> LoadedContract:
+    """A contract, loaded again only when its file changes."""
+    return load_contract(path)
+
+
+@lru_cache(maxsize=16)
+def _facts_at(folder: Path, stamp: tuple, contract: Path, contract_stamp: tuple) -> FactsBook:
+    """A facts folder, loaded again only when one of its files (or the contract) changes."""
+    return load_facts(folder, _contract_at(contract, contract_stamp))
 
 
 def _statement(loaded: LoadedContract, book: FactsBook, index: int):
