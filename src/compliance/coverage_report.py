@@ -51,6 +51,7 @@ th { background: #f0f0f0; }
 .text { white-space: pre-wrap; }
 .covered { background: #eef8ee; } .failing, .uncovered { background: #fbeaea; }
 .summary { font-weight: bold; }
+td:nth-child(1), td:nth-child(2) { white-space: nowrap; }
 code { font-size: 12px; }
 """
 
