@@ -33,7 +33,7 @@ from .schedule_view import print_schedule, schedule_listing
 from .statement import cycle_statement, period_statement, tranche_statement
 from .statement_file import read_statement, same_span
 from .termination import print_termination, termination_statement
-from .whatif import Addition, hypothetical_book, parse_addition
+from .whatif import Addition, parse_addition, preview
 from .workdays import WorkCalendar, calendar
 
 EXIT_USER_ERROR = 2
@@ -343,17 +343,12 @@ def _preview(args: argparse.Namespace) -> int:
     """The recorded month and the what-if, compared; nothing is written."""
     loaded = _load(args.contract)
     book = load_facts(args.facts, loaded)
-    recorded = period_statement(loaded, hypothetical_book(loaded, book, args.period, [], None),
-                                args.period)
-    what_if = period_statement(loaded, hypothetical_book(loaded, book, args.period, args.add,
-                                                         args.rating), args.period)
-    changes = compare(recorded, what_if)
+    result = preview(loaded, book, args.period, args.add, args.rating)
     if args.json:
-        sys.stdout.write(output.statement_json({"schema": "compliance.preview/1",
-                                                "additions": [a.text for a in args.add],
-                                                "rating": args.rating, "recorded": recorded,
-                                                "preview": what_if, "changes": changes}).decode())
+        sys.stdout.write(output.statement_json({"schema": "compliance.preview/1", **result})
+                         .decode("utf-8"))
         return 0
+    what_if, changes = result["preview"], result["changes"]
     added = "、".join(a.text for a in args.add) + (f" 评价={args.rating}" if args.rating else "")
     print(f"{what_if['contract_title']}  {span_label(what_if)}  假设：{added or '无'}")
     print_comparison(changes, "已记录", "假设")

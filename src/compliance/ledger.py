@@ -18,8 +18,7 @@ from .numbering import clause_order
 from .periods import all_periods
 from .progress import progress
 from .schedule_view import schedule_listing
-from .statement import period_statement
-from .whatif import hypothetical_book
+from .whatif import month_statement
 from .workdays import WorkCalendar
 
 SCHEMA = "compliance.ledger/1"
@@ -36,8 +35,7 @@ def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
     running = dict.fromkeys(RUNNING, ZERO)
     rows, deductions, statement = [], [], None
     for period in progress(periods, f"{contract.short_name} 逐月结算"):
-        statement = period_statement(loaded, hypothetical_book(loaded, book, period.index, [], None),
-                                     period.index)
+        statement = month_statement(loaded, book, period.index)
         row = _row(statement, period.index in book.files, _paid(book, period.index))
         for key in RUNNING:
             running[key] += Decimal(row[key])

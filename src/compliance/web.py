@@ -23,7 +23,6 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import money, pdf
-from .compare import compare
 from .contract import LoadedContract, load_contract
 from .errors import UserError
 from .explain import line_node
@@ -32,8 +31,7 @@ from .fieldtypes import FLAG_LABELS
 from .ledger import ledger
 from .ledger_output import ledger_xlsx
 from .paths import CONTRACTS_DIR
-from .statement import period_statement
-from .whatif import Addition, hypothetical_book
+from .whatif import Addition, month_statement, preview
 from .workdays import calendar
 
 ENGINE = threading.Lock()
@@ -165,7 +163,7 @@ def _statement(loaded: LoadedContract, book: FactsBook, index: int):
     if not 1 <= index <= loaded.period_count:
         raise LookupError(f"第 {index} 期")
     with ENGINE:
-        return loaded, period_statement(loaded, hypothetical_book(loaded, book, index, [], None), index)
+        return loaded, month_statement(loaded, book, index)
 
 
 def _download(content: bytes, media_type: str, name: str) -> Response:
@@ -220,12 +218,7 @@ def _preview(loaded: LoadedContract, book: FactsBook, form: Form) -> dict[str, A
                  if text and Decimal(text) > 0]
     try:
         with ENGINE:
-            recorded = period_statement(loaded, hypothetical_book(loaded, book, form.period, [], None),
-                                        form.period)
-            what_if = period_statement(loaded, hypothetical_book(loaded, book, form.period, additions,
-                                                                 form.rating), form.period)
+            return preview(loaded, book, form.period, additions, form.rating)
     except UserError as error:
         form.errors["form"] = str(error)
         return None
-    return {"recorded": recorded, "preview": what_if, "changes": compare(recorded, what_if),
-            "additions": [a.text for a in additions]}

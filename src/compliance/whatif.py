@@ -13,13 +13,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ValidationError
 
+from .compare import compare
 from .contract import LoadedContract
 from .errors import UserError
 from .facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
 from .periods import period as period_of
+from .statement import period_statement
 
 ADD = re.compile(r"^(?P<type>[a-z_]+)=(?P<number>\d+(\.\d{1,2})?)$")
 SOURCE = "假设"
@@ -67,6 +70,24 @@ def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
     events = (recorded.events if recorded else ()) + tuple(extra)
     files = {**book.files, index: FactsFile(path, facts, index, events, digest)}
     return FactsBook(book.folder, files)
+
+
+def month_statement(loaded: LoadedContract, book: FactsBook, index: int,
+                    additions: list[Addition] = (), rating: str | None = None) -> dict[str, Any]:
+    """The statement of month ``index`` as recorded (a month without a facts file is settled
+    as empty), or with the additions and the rating supposed."""
+    return period_statement(loaded, hypothetical_book(loaded, book, index, list(additions), rating),
+                            index)
+
+
+def preview(loaded: LoadedContract, book: FactsBook, index: int, additions: list[Addition],
+            rating: str | None) -> dict[str, Any]:
+    """The recorded month beside the what-if, and what differs (``compliance preview``, the
+    web page's preview form)."""
+    recorded = month_statement(loaded, book, index)
+    supposed = month_statement(loaded, book, index, additions, rating)
+    return {"additions": [a.text for a in additions], "rating": rating, "recorded": recorded,
+            "preview": supposed, "changes": compare(recorded, supposed)}
 
 
 def _event(loaded: LoadedContract, addition: Addition, day) -> Event:
