@@ -24,6 +24,8 @@ FACT_FIELDS = (("date", "{}"), ("period", "第 {} 期"), ("count", "× {}"), ("d
                ("amount", "{} 元"), ("staff", "{} 人"), ("deliverable", "成果 {}"),
                ("clause", "第 {} 条"), ("tier", "评价 {}"), ("ref", "单号 {}"))
 
+OTHER_TOTALS = (("already_paid", "已付（本次付款）"), ("owed_by_vendor", "乙方应补足"),
+                ("owed_by_buyer", "甲方应付迟延付款违约金"))
 OTHER_FACTS = {"rating": "市级评价", "balance": "当期结算余额", None: "付款"}
 """Facts the engine derives rather than reads from a facts file."""
 
@@ -151,8 +153,10 @@ def totals_node(statement: dict[str, Any]) -> Node:
     amounts = " + ".join(money.grouped(Decimal(d["amount"])) for d in statement["deductions"])
     children = [Node(f"应结算 {yuan('gross')} 元", fees),
                 Node(f"扣款合计 {yuan('deductions_total')} 元" + (f" = {amounts}" if amounts else "")),
-                Node(f"净额 = {yuan('gross')} − {yuan('deductions_total')} = {yuan('net')} 元"),
-                Node(f"本期应付 {yuan('payable')} 元（{statement['amount_in_words']}）"
+                Node(f"净额 = {yuan('gross')} − {yuan('deductions_total')} = {yuan('net')} 元")]
+    children += [Node(f"{label} {yuan(key)} 元") for key, label in OTHER_TOTALS
+                 if statement.get(key, "0.00") != "0.00"]
+    children += [Node(f"本期应付 {yuan('payable')} 元（{statement['amount_in_words']}）"
                      + (f"，暂停支付 {yuan('withheld')} 元" if statement.get("withheld", "0.00")
                         != "0.00" else ""))]
     return Node("合计", children)
