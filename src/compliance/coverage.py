@@ -141,16 +141,19 @@ def encoding(clause: Clause, rules: list[Rule]) -> list[dict[str, Any]]:
 def encoding_text(item: dict[str, Any]) -> str:
     """One encoding entry in a line: ``按次扣款 per_occurrence(unit_amount=5000, …)``."""
     if "kind" in item:
-        params = ", ".join(f"{k}={_compact(v)}" for k, v in item["params"].items())
+        params = ", ".join(f"{k}={param_text(v)}" for k, v in item["params"].items()
+                           if v not in (None, [], {}))
         return f"{item['title']} {item['kind']}({params})"
     if "executed_by" in item:
         return f"由合同结构执行：{item['executed_by']}"
     return f"不计金额：{item['reason']}"
 
 
-def _compact(value: Any) -> str:
+def param_text(value: Any) -> str:
+    """A rule parameter as a lawyer reads it: ``[zero_point_order]``, ``{kind: interview, …}``
+    (unset fields left out)."""
     if isinstance(value, list):
-        return "[" + ", ".join(_compact(v) for v in value) + "]"
+        return "[" + ", ".join(param_text(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_compact(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {param_text(v)}" for k, v in value.items() if v is not None) + "}"
     return str(value)

@@ -5,11 +5,10 @@ money; then the reading chosen where the text is open, and the scenarios that ex
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from . import money
 from .contract import Clause, LoadedContract
-from .coverage import TAG
+from .coverage import TAG, param_text
 from .errors import UserError
 from .fieldtypes import EFFECT_LABELS
 from .kinds import registry
@@ -71,16 +70,8 @@ def _rule_lines(rule) -> list[str]:
     for name, value in rule.param_json().items():
         if value in (None, [], {}):
             continue
-        lines.append(f"      {name} = {_value(value)}  — {spec.params[name].doc}")
+        lines.append(f"      {name} = {param_text(value)}  — {spec.params[name].doc}")
     return lines
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if v is not None) + "}"
-    return str(value)
 
 
 def scenario_names(contract_id: str) -> dict[str, list[str]]:

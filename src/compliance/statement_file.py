@@ -8,8 +8,9 @@ from typing import Any
 
 from .errors import UserError
 from .pdf import span_label
+from .statement import SCHEMA
 
-STATEMENT_SCHEMAS = ("compliance.statement/2",)
+STATEMENT_SCHEMAS = (SCHEMA,)
 """The statement layouts this version reads (``trace_v1`` traces)."""
 
 
