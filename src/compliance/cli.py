@@ -21,7 +21,7 @@ from .contract import LoadedContract, load_contract, resolve_contract_path
 from .coverage import contract_coverage, run_scenarios
 from .errors import UserError
 from .explain import explain
-from .facts import load_facts
+from .facts import FactsBook, load_facts
 from .fieldtypes import FLAG_LABELS
 from .ledger import ledger
 from .ledger_output import ledger_csv, ledger_xlsx, print_ledger
@@ -203,9 +203,15 @@ def _load(argument: str) -> LoadedContract:
     return load_contract(resolve_contract_path(argument))
 
 
-def _statement(args: argparse.Namespace, loaded: LoadedContract) -> tuple[str, dict]:
+def _contract_and_facts(args: argparse.Namespace) -> tuple[LoadedContract, FactsBook]:
+    """The contract named by CONTRACT and its facts from FACTS_DIR, both checked."""
+    loaded = _load(args.contract)
+    return loaded, load_facts(args.facts, loaded)
+
+
+def _statement(args: argparse.Namespace, loaded: LoadedContract,
+               book: FactsBook) -> tuple[str, dict]:
     """The statement the span options ask for, and the stem of its file names."""
-    book = load_facts(args.facts, loaded)
     if args.period is not None:
         return f"period-{args.period:02d}", period_statement(loaded, book, args.period)
     if args.cycle is not None:
@@ -220,15 +226,15 @@ def _statement(args: argparse.Namespace, loaded: LoadedContract) -> tuple[str, d
 
 
 def _settle(args: argparse.Namespace) -> int:
-    loaded = _load(args.contract)
-    stem, statement = _statement(args, loaded)
+    loaded, book = _contract_and_facts(args)
+    stem, statement = _statement(args, loaded, book)
     _write(args, loaded, stem, statement, _summary)
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
-    loaded = _load(args.contract)
-    _, statement = _statement(args, loaded)
+    loaded, book = _contract_and_facts(args)
+    _, statement = _statement(args, loaded, book)
     print(f"{statement['contract_title']}  {span_label(statement)}")
     for node in explain(statement, loaded.contract, line=args.line, clause=args.clause):
         print("\n".join(node.lines()))
@@ -251,8 +257,7 @@ def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statemen
 
 
 def _terminate(args: argparse.Namespace) -> int:
-    loaded = _load(args.contract)
-    book = load_facts(args.facts, loaded)
+    loaded, book = _contract_and_facts(args)
     calendar_, digest = _calendar(args)
     statement = termination_statement(loaded, book, args.reason, args.on, args.by, calendar_, digest)
     clause = re.sub(r"[^0-9A-Za-z.]+", "_", args.reason).strip("_") or "clause"
@@ -323,8 +328,7 @@ def _tranche_summary(statement: dict) -> None:
 
 
 def _schedule(args: argparse.Namespace) -> int:
-    loaded = _load(args.contract)
-    book = load_facts(args.facts, loaded)
+    loaded, book = _contract_and_facts(args)
     calendar_, _ = _calendar(args)
     listing = schedule_listing(loaded, book, _as_of(args), calendar_)
     if args.json:
@@ -341,8 +345,7 @@ def _where(item: dict) -> str:
 
 def _preview(args: argparse.Namespace) -> int:
     """The recorded month and the what-if, compared; nothing is written."""
-    loaded = _load(args.contract)
-    book = load_facts(args.facts, loaded)
+    loaded, book = _contract_and_facts(args)
     result = preview(loaded, book, args.period, args.add, args.rating)
     if args.json:
         sys.stdout.write(output.statement_json({"schema": "compliance.preview/1", **result})
@@ -358,8 +361,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _ledger(args: argparse.Namespace) -> int:
-    loaded = _load(args.contract)
-    book = load_facts(args.facts, loaded)
+    loaded, book = _contract_and_facts(args)
     calendar_, _ = _calendar(args)
     item = ledger(loaded, book, _as_of(args), calendar_)
     if args.xlsx:
