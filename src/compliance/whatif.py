@@ -52,23 +52,30 @@ def parse_addition(text: str) -> Addition:
 
 def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
                       additions: list[Addition], rating: str | None) -> FactsBook:
-    """The book with month ``index`` replaced by its recorded facts plus the additions."""
+    """The book with month ``index`` as recorded plus the additions and the rating supposed.
+    A month without a facts file stands as an empty one, named so in the fingerprint
+    (``第05期（无事实文件）``); a supposed month is named ``period-02.yaml（含假设）`` and its
+    digest covers the recorded file and what was supposed."""
     contract = loaded.contract
-    period = period_of(contract, index)
     recorded = book.files.get(index)
-    extra = [RecordedEvent(_event(loaded, addition, period.end), index,
-                           f"{SOURCE} --add {addition.text}") for addition in additions]
+    supposed = bool(additions) or rating is not None
+    if recorded is not None and not supposed:
+        return book
     if rating is not None and rating not in contract.ratings:
         raise UserError(f"unknown rating {rating!r}", field="--rating",
                         valid=" | ".join(contract.ratings) or "this contract has no ratings")
+    last_day = period_of(contract, index).end
+    extra = tuple(RecordedEvent(_event(loaded, addition, last_day), index,
+                                f"{SOURCE} --add {addition.text}") for addition in additions)
     base = recorded.facts if recorded else PeriodFacts.model_construct(
         contract=contract.id, period=index, rating=None, events=[])
     facts = base.model_copy(update={"rating": rating if rating is not None else base.rating})
-    digest = hashlib.sha256(" ".join([a.text for a in additions] + [str(rating)])
-                            .encode("utf-8")).hexdigest()
-    path = recorded.path if recorded else book.folder / f"{SOURCE}-{index:02d}.yaml"
-    events = (recorded.events if recorded else ()) + tuple(extra)
-    files = {**book.files, index: FactsFile(path, facts, index, events, digest)}
+    name = recorded.path.name if recorded else f"第{index:02d}期（无事实文件）"
+    text = " ".join([recorded.sha256 if recorded else ""] + [a.text for a in additions] + [str(rating)])
+    path = book.folder / (f"{name}（含{SOURCE}）" if supposed else name)
+    events = (recorded.events if recorded else ()) + extra
+    files = {**book.files, index: FactsFile(path, facts, index, events,
+                                            hashlib.sha256(text.encode("utf-8")).hexdigest())}
     return FactsBook(book.folder, files)
 
 
