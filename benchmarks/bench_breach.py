@@ -21,13 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from compliance.contract import load_contract  # noqa: E402
-from compliance.facts import load_facts  # noqa: E402
-from compliance.kinds import deliverable_quota  # noqa: E402
-from compliance.periods import all_periods, period_holding  # noqa: E402
-from compliance.statement import period_statement, tranche_statement  # noqa: E402
-from compliance.termination import termination_statement  # noqa: E402
-from compliance.workdays import calendar  # noqa: E402
+from compliance.model.contract import load_contract  # noqa: E402
+from compliance.model.facts import load_facts  # noqa: E402
+from compliance.engine.kinds import deliverable_quota  # noqa: E402
+from compliance.model.periods import all_periods, period_holding  # noqa: E402
+from compliance.views.statement import period_statement, tranche_statement  # noqa: E402
+from compliance.views.termination import termination_statement  # noqa: E402
+from compliance.model.workdays import calendar  # noqa: E402
 
 KINDS = ["staff_shortfall", "quality_nonconformity", "rectification_demanded",
          "rectification_failed", "other_breach", "replacement_overdue"]

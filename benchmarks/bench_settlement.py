@@ -18,12 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from compliance import pdf  # noqa: E402
-from compliance.contract import load_contract  # noqa: E402
-from compliance.facts import load_facts  # noqa: E402
-from compliance.output import statement_json  # noqa: E402
-from compliance.periods import all_periods, cycle_count  # noqa: E402
-from compliance.statement import cycle_statement, period_statement  # noqa: E402
+from compliance.render import pdf  # noqa: E402
+from compliance.model.contract import load_contract  # noqa: E402
+from compliance.model.facts import load_facts  # noqa: E402
+from compliance.render.output import statement_json  # noqa: E402
+from compliance.model.periods import all_periods, cycle_count  # noqa: E402
+from compliance.views.statement import cycle_statement, period_statement  # noqa: E402
 
 COUNTED = ["zero_point_order", "complaint", "response_missed", "dispatch_timeout",
            "callback_missed", "false_record"]

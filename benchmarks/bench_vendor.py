@@ -21,13 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_settlement import generate_year  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from compliance.contract import load_contract  # noqa: E402
-from compliance.facts import load_facts  # noqa: E402
-from compliance.ledger import ledger  # noqa: E402
-from compliance.ledger_output import ledger_xlsx  # noqa: E402
-from compliance.web import create_app  # noqa: E402
-from compliance.whatif import Addition, preview  # noqa: E402
-from compliance.workdays import calendar  # noqa: E402
+from compliance.model.contract import load_contract  # noqa: E402
+from compliance.model.facts import load_facts  # noqa: E402
+from compliance.views.ledger import ledger  # noqa: E402
+from compliance.render.ledger_output import ledger_xlsx  # noqa: E402
+from compliance.app.web import create_app  # noqa: E402
+from compliance.views.whatif import Addition, preview  # noqa: E402
+from compliance.model.workdays import calendar  # noqa: E402
 
 
 def timed(action, repeat: int = 5) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance.numbering import TAG_ID
+from compliance.model.numbering import TAG_ID
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"
@@ -39,7 +39,7 @@ def edited_contract(tmp_path: Path, name: str, edit) -> Path:
 
 def run_cli(capsys, *args) -> tuple[int, str, str]:
     """Run ``compliance`` with ``args``: exit status, stdout, stderr."""
-    from compliance import cli
+    from compliance.app import cli
 
     try:
         code = cli.main(list(args))

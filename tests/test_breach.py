@@ -6,7 +6,7 @@ import json
 import pytest
 from conftest import EXAMPLES, edited_contract, pdf_text, run_cli
 
-from compliance.contract import load_contract
+from compliance.engine.loading import load_contract
 from compliance.errors import UserError
 
 

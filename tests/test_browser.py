@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 from conftest import EXAMPLES
 
-from compliance.web import create_app
+from compliance.app.web import create_app
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 

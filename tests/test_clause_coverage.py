@@ -16,9 +16,9 @@ from html import escape
 import pytest
 from conftest import CONTRACTS, FEATURES, SEEDS, run_cli
 
-from compliance.contract import load_contract
-from compliance.coverage import ScenarioRun, contract_coverage
-from compliance.numbering import TAG_ID
+from compliance.engine.loading import load_contract
+from compliance.legal.coverage import ScenarioRun, contract_coverage
+from compliance.model.numbering import TAG_ID
 
 CONTRACT_FILES = sorted(CONTRACTS.glob("*.yaml"))
 CN_NUMBERS = "一二三四五六七八九十"

@@ -6,7 +6,8 @@ import pytest
 from conftest import CONTRACTS, EXAMPLES, run_cli
 from pypdf import PdfReader
 
-from compliance import cli, pdf
+from compliance.app import cli
+from compliance.render import pdf
 
 GAOMIDIAN = str(CONTRACTS / "gaomidian-2025.yaml")
 

@@ -8,12 +8,12 @@ import pytest
 from conftest import CONTRACTS
 from contract_builder import write_contract
 
-from compliance import rete
-from compliance.contract import load_contract
+from compliance.engine import rete
+from compliance.engine.loading import load_contract
 from compliance.errors import RuleActionError
-from compliance.evaluation import evaluator_for
-from compliance.facts import load_facts
-from compliance.statement import period_statement
+from compliance.engine.evaluation import evaluator_for
+from compliance.model.facts import load_facts
+from compliance.views.statement import period_statement
 
 
 def test_an_error_inside_an_action_reaches_the_caller():
@@ -113,7 +113,7 @@ def test_engine_agrees_with_the_oracle_over_a_random_year(write_facts, seed):
     rng = random.Random(seed)
     history = _random_history(rng)
     loaded = load_contract(CONTRACTS / "gaomidian-2025.yaml")
-    from compliance.periods import period as period_of
+    from compliance.model.periods import period as period_of
     for index, month in history.items():
         day = period_of(loaded.contract, index).start.isoformat()
         events = [{"type": t, "date": day, "count": month[t]} for t in month

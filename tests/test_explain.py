@@ -5,10 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from conftest import CONTRACTS, EXAMPLES, pdf_text, run_cli
 
-from compliance.contract import load_contract
-from compliance.facts import load_facts
-from compliance.outcome import TRACE_KEY
-from compliance.statement import period_statement
+from compliance.engine.loading import load_contract
+from compliance.model.facts import load_facts
+from compliance.engine.outcome import TRACE_KEY
+from compliance.views.statement import period_statement
 
 EXAMPLE_PERIODS = [(folder.name, int(path.stem.split("-")[1]))
                    for folder in sorted(EXAMPLES.iterdir())

@@ -15,16 +15,16 @@ import yaml
 from conftest import CONTRACTS, dump_facts
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from compliance import periods
-from compliance.contract import LoadedContract, load_contract
+from compliance.model import periods
+from compliance.engine.loading import LoadedContract, load_contract
 from compliance.errors import UserError
-from compliance.facts import load_facts
-from compliance.fieldtypes import FLAG_LABELS
-from compliance.kinds import deliverable_quota as quota_kind
-from compliance.schedule_view import schedule_listing
-from compliance.statement import cycle_statement, period_statement, tranche_statement
-from compliance.termination import termination_statement
-from compliance.workdays import PROVISIONAL_NOTE, calendar
+from compliance.model.facts import load_facts
+from compliance.model.fieldtypes import FLAG_LABELS
+from compliance.engine.kinds import deliverable_quota as quota_kind
+from compliance.views.schedule_view import schedule_listing
+from compliance.views.statement import cycle_statement, period_statement, tranche_statement
+from compliance.views.termination import termination_statement
+from compliance.model.workdays import PROVISIONAL_NOTE, calendar
 
 scenarios(".")
 

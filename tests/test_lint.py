@@ -5,8 +5,8 @@ import json
 import pytest
 from conftest import CONTRACTS, edited_contract, run_cli
 
-from compliance.contract import load_contract
-from compliance.lint import capital_value, lint
+from compliance.engine.loading import load_contract
+from compliance.legal.lint import capital_value, lint
 
 
 def test_the_five_contracts_have_no_errors_and_the_known_inconsistency_is_reported(capsys):

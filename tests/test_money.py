@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from compliance import money
+from compliance.model import money
 
 
 @pytest.mark.parametrize("raw, rounded", [

@@ -5,8 +5,8 @@ import pytest
 from conftest import CONTRACTS
 from contract_builder import write_contract
 
-from compliance import periods
-from compliance.contract import load_contract
+from compliance.model import periods
+from compliance.engine.loading import load_contract
 from compliance.errors import UserError
 
 

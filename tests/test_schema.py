@@ -5,7 +5,7 @@ import pytest
 from conftest import CONTRACTS
 from contract_builder import write_contract
 
-from compliance.contract import load_contract
+from compliance.engine.loading import load_contract
 from compliance.errors import UserError
 
 

@@ -2,7 +2,7 @@
 import pytest
 from conftest import CONTRACTS, run_cli
 
-from compliance.contract import load_contract
+from compliance.engine.loading import load_contract
 
 
 @pytest.mark.parametrize("path", sorted(CONTRACTS.glob("*.yaml")), ids=lambda p: p.stem)

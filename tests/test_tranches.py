@@ -6,7 +6,7 @@ import shutil
 import pytest
 from conftest import EXAMPLES, dump_facts, pdf_text, run_cli
 
-from compliance import cli
+from compliance.app import cli
 
 
 def test_chengbei_final_tranche_nets_the_delay_and_shows_interest_owed(tmp_path, capsys):

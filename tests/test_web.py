@@ -7,7 +7,7 @@ import pytest
 from conftest import EXAMPLES
 from fastapi.testclient import TestClient
 
-from compliance.web import create_app
+from compliance.app.web import create_app
 
 
 @pytest.fixture

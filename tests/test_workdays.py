@@ -6,7 +6,7 @@ import holidays
 import pytest
 
 from compliance.errors import UserError
-from compliance.workdays import PROVISIONAL_NOTE, calendar
+from compliance.model.workdays import PROVISIONAL_NOTE, calendar
 
 
 def _year(year: int):

@@ -1,0 +1,225 @@
+"""The local web page (``compliance serve``): choose a contract, read its ledger and each month's
+statement, download the PDF or the ledger workbook, and preview a month with what-if counts —
+server-rendered Chinese pages over the same engine and the same numbers as the command line.
+
+Facts are read from ``<facts root>/<contract id>/`` and read again whenever a file there changes,
+so a corrected facts file shows on the next request. A bad form value is shown beside its field; a bad facts file shows its error
+(file, line, field) on the page; neither gives a stack trace. Settlements run one at a time
+(durable-rules sessions are not shared between threads).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from compliance.model import money
+from compliance.render import pdf
+from compliance.engine.loading import LoadedContract, load_contract
+from compliance.errors import UserError
+from compliance.legal.explain import line_node
+from compliance.model.facts import FactsBook, load_facts
+from compliance.model.fieldtypes import FLAG_LABELS
+from compliance.views.ledger import ledger
+from compliance.render.ledger_output import ledger_xlsx
+from compliance.paths import CONTRACTS_DIR
+from compliance.views.whatif import Addition, month_statement, preview
+from compliance.model.workdays import calendar
+
+ENGINE = threading.Lock()
+"""One settlement at a time: the rule engine's sessions are not meant to be shared by threads."""
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _yuan(amount: str | Decimal | None) -> str:
+    return "—" if amount is None else money.grouped(Decimal(amount))
+
+
+def _signed(amount: str) -> str:
+    return ("+" if Decimal(amount) > 0 else "") + _yuan(amount)
+
+
+TEMPLATES = Environment(loader=PackageLoader("compliance", "templates"),
+                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.filters["yuan"] = _yuan
+TEMPLATES.filters["signed"] = _signed
+TEMPLATES.globals["FLAG_LABELS"] = FLAG_LABELS
+
+
+@dataclass
+class Form:
+    """The preview form as submitted: what was typed, and a message per field that is wrong."""
+
+    period: int
+    rating: str | None
+    counts: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI:
+    """The application, serving every contract that has a facts folder under ``facts_root``."""
+    app = FastAPI(title="compliance", docs_url=None, redoc_url=None, openapi_url=None)
+
+    def contracts() -> dict[str, LoadedContract]:
+        return {path.stem: _contract_at(path, _stamp([path]))
+                for path in sorted(contracts_dir.glob("*.yaml")) if (facts_root / path.stem).is_dir()}
+
+    def contract_and_book(contract_id: str) -> tuple[LoadedContract, FactsBook]:
+        path = contracts_dir / f"{contract_id}.yaml"
+        if contract_id not in contracts():
+            raise LookupError(contract_id)
+        folder = facts_root / contract_id
+        book = _facts_at(folder, _stamp(sorted(folder.glob("*.yaml"))), path, _stamp([path]))
+        return _contract_at(path, _stamp([path])), book
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status)
+
+    @app.exception_handler(LookupError)
+    def unknown(request: Request, error: LookupError) -> HTMLResponse:
+        return page("error.html", 404, title="找不到", message=f"没有这个合同或期次：{error}")
+
+    @app.exception_handler(RequestValidationError)
+    def malformed(request: Request, error: RequestValidationError) -> HTMLResponse:
+        return page("error.html", 404, title="找不到", message=f"没有这个页面：{request.url.path}")
+
+    @app.exception_handler(UserError)
+    def refused(request: Request, error: UserError) -> HTMLResponse:
+        return page("error.html", 422, title="输入有误", message=str(error))
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return page("index.html", contracts=list(contracts().values()), facts_root=facts_root)
+
+    @app.get("/c/{contract_id}", response_class=HTMLResponse)
+    def contract_page(contract_id: str) -> HTMLResponse:
+        loaded, book = contract_and_book(contract_id)
+        with ENGINE:
+            item = ledger(loaded, book, date.today(), calendar())
+        return page("contract.html", contract=loaded.contract, ledger=item)
+
+    @app.get("/c/{contract_id}/ledger.xlsx")
+    def workbook(contract_id: str) -> Response:
+        loaded, book = contract_and_book(contract_id)
+        with ENGINE:
+            item = ledger(loaded, book, date.today(), calendar())
+        return _download(ledger_xlsx(item), XLSX, f"{contract_id}-ledger.xlsx")
+
+    @app.get("/c/{contract_id}/period/{index}.pdf")
+    def statement_pdf(contract_id: str, index: int) -> Response:
+        loaded, statement = _statement(*contract_and_book(contract_id), index)
+        return _download(pdf.render(statement, loaded.contract), PDF,
+                         f"{contract_id}-period-{index:02d}.pdf")
+
+    @app.get("/c/{contract_id}/period/{index}", response_class=HTMLResponse)
+    def statement_page(contract_id: str, index: int) -> HTMLResponse:
+        loaded, statement = _statement(*contract_and_book(contract_id), index)
+        explained = [line_node(n, line, loaded.contract).lines()
+                     for n, line in enumerate(statement["deductions"], start=1)]
+        return page("statement.html", contract=loaded.contract, statement=statement,
+                    explained=explained)
+
+    @app.get("/c/{contract_id}/preview", response_class=HTMLResponse)
+    def preview_page(contract_id: str, request: Request) -> HTMLResponse:
+        loaded, book = contract_and_book(contract_id)
+        form = read_form(loaded, dict(request.query_params))
+        result = None
+        if "period" in request.query_params and not form.errors:
+            result = _preview(loaded, book, form)
+        return page("preview.html", 400 if form.errors else 200, contract=loaded.contract,
+                    form=form, result=result, addable=addable(loaded),
+                    periods=range(1, loaded.period_count + 1))
+
+    return app
+
+
+def _stamp(paths: list[Path]) -> tuple:
+    """What identifies the files' contents cheaply: name, modification time and size."""
+    return tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+
+
+@lru_cache(maxsize=16)
+def _contract_at(path: Path, stamp: tuple) -> LoadedContract:
+    """A contract, loaded again only when its file changes."""
+    return load_contract(path)
+
+
+@lru_cache(maxsize=16)
+def _facts_at(folder: Path, stamp: tuple, contract: Path, contract_stamp: tuple) -> FactsBook:
+    """A facts folder, loaded again only when one of its files (or the contract) changes."""
+    return load_facts(folder, _contract_at(contract, contract_stamp))
+
+
+def _statement(loaded: LoadedContract, book: FactsBook, index: int):
+    if not 1 <= index <= loaded.period_count:
+        raise LookupError(f"第 {index} 期")
+    with ENGINE:
+        return loaded, month_statement(loaded, book, index)
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def addable(loaded: LoadedContract) -> list[dict[str, str]]:
+    """The event types the form offers: those recorded by a count, a number of days or an
+    amount, each with what its number means."""
+    rows = []
+    for name, spec in loaded.contract.event_types.items():
+        needs = set(spec.requires)
+        if needs - {"days", "amount"}:
+            continue
+        unit = "天数" if "days" in needs else "金额（元）" if "amount" in needs else f"{spec.unit}数"
+        rows.append({"type": name, "label": spec.label, "unit": unit})
+    return rows
+
+
+def read_form(loaded: LoadedContract, values: dict[str, str]) -> Form:
+    """The submitted form, each field checked; an error names what would be valid."""
+    errors: dict[str, str] = {}
+    period_text = values.get("period", "1").strip()
+    period = int(period_text) if period_text.isdigit() else 0
+    if not 1 <= period <= loaded.period_count:
+        errors["period"] = f"期次应为 1 至 {loaded.period_count} 的整数"
+    rating = values.get("rating") or None
+    if rating is not None and rating not in loaded.contract.ratings:
+        errors["rating"] = f"评价应为 {' / '.join(loaded.contract.ratings)} 之一"
+    counts = {row["type"]: values.get(f"add_{row['type']}", "").strip() for row in addable(loaded)}
+    for row in addable(loaded):
+        text = counts[row["type"]]
+        if text and not _valid_number(text, decimals=row["unit"] == "金额（元）"):
+            errors[f"add_{row['type']}"] = ("应为不小于 0、最多两位小数的金额" if row["unit"] == "金额（元）"
+                                            else "应为不小于 0 的整数")
+    return Form(period if period else 1, rating, counts, errors)
+
+
+def _valid_number(text: str, decimals: bool) -> bool:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return False
+    if not value.is_finite() or value < 0:
+        return False
+    return value == value.quantize(Decimal("0.01")) if decimals else value == int(value)
+
+
+def _preview(loaded: LoadedContract, book: FactsBook, form: Form) -> dict[str, Any] | None:
+    additions = [Addition(kind, Decimal(text)) for kind, text in form.counts.items()
+                 if text and Decimal(text) > 0]
+    try:
+        with ENGINE:
+            return preview(loaded, book, form.period, additions, form.rating)
+    except UserError as error:
+        form.errors["form"] = str(error)
+        return None

@@ -1,0 +1,46 @@
+"""扣款比例触发: the month's deductions under one article exceeding a ratio of a base raise
+the contract's consequences (高米店 4.6.5: 第四条 4.6 deductions over 20% of the month's fee;
+exactly 20% does not trigger). Compared in whole fen inside durable-rules.
+"""
+from __future__ import annotations
+
+from compliance.model import money
+from compliance.engine.outcome import Outcome
+from compliance.engine.kinds.base import BASE_LABEL, Rule
+
+
+def subtotals(rule: Rule) -> list[str]:
+    return [rule.params.clause_prefix]
+
+
+def limit(rule: Rule):
+    return money.fen(rule.params.ratio * rule.terms.base_amount(rule.params.base))
+
+
+def when(rule: Rule) -> dict:
+    limit_fen = money.to_fen_int(limit(rule))
+    return {"all": [{"m": {"$and": [{"t": "subtotal"}, {"prefix": rule.params.clause_prefix},
+                                    {"$gt": {"amount_fen": limit_fen}}]}}]}
+
+
+def standing(rule: Rule, tally, outcome: Outcome) -> dict:
+    """本月第 4.6 条扣款 17,000.00 / 71,920.00: the month's subtotal against the line."""
+    params = rule.params
+    subtotal, line = outcome.deductions(params.clause_prefix), limit(rule)
+    return {"clause": rule.clause, "rule": rule.id, "label": f"当月第 {params.clause_prefix} 条扣款",
+            "count": money.as_json(subtotal), "period_count": money.as_json(subtotal),
+            "threshold": money.as_json(line), "reached": subtotal > line,
+            "text": f"本月第 {params.clause_prefix} 条扣款 {money.grouped(subtotal)} / "
+                    f"{money.grouped(line)} 元（超过即触发）"}
+
+
+def then(rule: Rule, matched: dict) -> Outcome:
+    subtotal = money.from_fen_int(matched["m"]["amount_fen"])
+    reason = (
+        f"当月第 {rule.params.clause_prefix} 条扣款合计 {money.grouped(subtotal)} 元，超过"
+        f"{BASE_LABEL[rule.params.base]}的 {money.percent(rule.params.ratio)}"
+        f"（{money.grouped(limit(rule))} 元）"
+    )
+    facts = [{"type": "subtotal", "clause_prefix": rule.params.clause_prefix,
+              "amount": money.as_json(subtotal)}]
+    return Outcome(flags=rule.flags(rule.params.flags, reason, facts))

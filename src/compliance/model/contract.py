@@ -1,0 +1,263 @@
+"""The contract schema: a signed contract encoded once, clause by clause.
+
+Every article and sub-clause appears with its own number and its verbatim text,
+and either the rules (clause kinds with parameters) that execute it, the part of
+the contract's structure that executes it (term, fees, payment cycle), or a
+reason it moves no money.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from compliance.errors import UserError
+from compliance.model.fieldtypes import Effect, FlagSpec, Money, Strict
+from compliance.model.arithmetic import Step, share
+from compliance.model.numbering import CLAUSE_ID
+from compliance.paths import CONTRACTS_DIR
+from compliance.model.periods import month_boundary
+from compliance.model.quote import QuoteTable
+from compliance.model.renewal import Renewal, RenewalLimits, check_renewals
+
+
+BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费"}
+"""The amounts a rate may be a share of, as the contract names them."""
+
+
+def exposure_step(spec: FlagSpec, contract: "Contract") -> Step:
+    """fen(rate × base) of a penalty the buyer may claim."""
+    return share("可主张违约金", BASE_LABEL[spec.base], contract.base_amount(spec.base), spec.rate)
+
+
+class Parties(Strict):
+    buyer: str = Field(description="甲方")
+    vendor: str = Field(description="乙方")
+
+
+class Term(Strict):
+    """服务期限: the first and last day of service, inclusive."""
+
+    start: date
+    end: date
+    clause: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Term":
+        if self.end <= self.start:
+            raise ValueError(f"term end {self.end} must be after its start {self.start}")
+        return self
+
+
+class TotalPrice(Strict):
+    amount: Money
+    clause: str
+
+
+class FeeLine(Strict):
+    """A fixed monthly fee, e.g. 热线 222,000/月."""
+
+    id: str
+    label: str
+    monthly: Money
+    clause: str
+
+
+class Payment(Strict):
+    """The payment cycle: every ``cycle_months`` contract months are paid together."""
+
+    cycle_months: int = Field(ge=1, le=12)
+    clause: str
+
+
+EventField = Literal["days", "amount", "tranche", "deliverable", "staff", "clause"]
+
+
+class EventType(Strict):
+    """A kind of fact the contract's rules consume, with its Chinese label and the fields
+    an event of this type must (``requires``) or may (``optional``) carry."""
+
+    label: str
+    unit: str = "次"
+    requires: list[EventField] = []
+    optional: list[EventField] = []
+
+
+class Deliverable(Strict):
+    """A 服务成果 the vendor submits (a report, a training session), priced by lines of the
+    quote table where the contract has one."""
+
+    id: str
+    label: str
+    quote_lines: list[str] = []
+    clause: str
+
+
+class RuleSpec(Strict):
+    kind: str
+    params: dict[str, Any]
+
+
+class Clause(Strict):
+    """One article or sub-clause in the contract's own numbering, with its original text."""
+
+    id: str = Field(pattern=CLAUSE_ID)
+    title: str
+    text: str
+    effect: Effect
+    rules: list[RuleSpec] = []
+    executed_by: Literal["term", "fees", "total_price", "payment", "quote", "deliverables",
+                         "renewal_limits"] | None = None
+    reason: str | None = None
+    interpretation: str | None = None
+
+    @model_validator(mode="after")
+    def _accounted_for(self) -> "Clause":
+        moves = self.effect in ("money", "date", "right")
+        if moves and not (self.rules or self.executed_by or self.reason):
+            raise ValueError(
+                f"clause {self.id} has effect {self.effect}: give its rules, executed_by, "
+                "or a reason why the settlement does not execute it"
+            )
+        if not moves and self.rules:
+            raise ValueError(f"clause {self.id} has effect {self.effect} but has rules")
+        if not moves and not self.reason:
+            raise ValueError(f"clause {self.id} ({self.effect}) needs a reason it moves no money")
+        return self
+
+
+class Contract(Strict):
+    """A whole contract: parties, term, price, fees, payment cycle, event types and clauses."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    short_name: str = Field(description="how its users call the contract: 高米店, 规自委朝阳")
+    seed: str
+    parties: Parties
+    signed: date
+    term: Term
+    total_price: TotalPrice
+    fees: list[FeeLine] = []
+    payment: Payment | None = None
+    quote: QuoteTable | None = None
+    deliverables: list[Deliverable] = []
+    renewal_limits: RenewalLimits | None = None
+    renewals: list[Renewal] = []
+    ratings: list[str] = []
+    event_types: dict[str, EventType]
+    clauses: list[Clause]
+
+    @model_validator(mode="after")
+    def _references(self) -> "Contract":
+        ids = [clause.id for clause in self.clauses]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"clause ids appear more than once: {', '.join(duplicates)}")
+        for where, clause in (("term", self.term.clause), ("total_price", self.total_price.clause),
+                              *self._structure_clauses()):
+            if clause not in ids:
+                raise ValueError(f"{where} cites clause {clause}, which is not among the clauses")
+        if self.periods_in_term() is None:
+            raise ValueError(
+                f"term {self.term.start}..{self.term.end} is not a whole number of contract months"
+            )
+        if self.quote is not None and self.quote.total != self.total_price.amount:
+            raise ValueError(f"quote total {self.quote.total} differs from total_price "
+                             f"{self.total_price.amount}")
+        self._check_deliverables()
+        check_renewals(self.renewal_limits, self.renewals, self.term, self.total_price.amount)
+        return self
+
+    def _structure_clauses(self):
+        """(where, clause) for every part of the structure that cites a clause."""
+        yield from (("fees", fee.clause) for fee in self.fees)
+        yield from (("deliverables", d.clause) for d in self.deliverables)
+        for where, part in (("payment", self.payment), ("quote", self.quote),
+                            ("renewal_limits", self.renewal_limits)):
+            if part is not None:
+                yield where, part.clause
+
+    def _check_deliverables(self) -> None:
+        known = self.quote.line_ids() if self.quote else []
+        for deliverable in self.deliverables:
+            unknown = [line for line in deliverable.quote_lines if line not in known]
+            if unknown:
+                raise ValueError(f"deliverable {deliverable.id} names quote lines {unknown} that "
+                                 f"the quote table does not have (lines: {', '.join(known)})")
+
+    # --- what rules and statements ask of the contract -------------------------------------
+
+    @property
+    def monthly_fee(self) -> Decimal:
+        """当月服务费: the sum of the monthly fee lines."""
+        return sum((fee.monthly for fee in self.fees), Decimal("0"))
+
+    @property
+    def cycle_months(self) -> int:
+        """Months per payment cycle; a contract paid in tranches is one cycle for the term."""
+        return self.payment.cycle_months if self.payment else self.periods_in_term()  # type: ignore[return-value]
+
+    def deliverable(self, deliverable_id: str) -> Deliverable:
+        return next(d for d in self.deliverables if d.id == deliverable_id)
+
+    def deliverable_amount(self, deliverable_id: str) -> Decimal:
+        """The price of a deliverable: the sum of its quote-table lines."""
+        lines = self.quote.lines_by_id() if self.quote else {}
+        return sum((lines[i].amount for i in self.deliverable(deliverable_id).quote_lines),
+                   Decimal("0"))
+
+    def exposures(self) -> dict[str, list[Decimal]]:
+        """The penalties the buyer may claim, by the clause that grants them (酒仙桥 6.7: 30%),
+        from every rule's ``penalty_exposure`` flags."""
+        found: dict[str, list[Decimal]] = {}
+        for clause in self.clauses:
+            for spec in clause.rules:
+                for raw in spec.params.get("flags") or []:
+                    flag = FlagSpec.model_validate(raw)
+                    if flag.kind == "penalty_exposure":
+                        amounts = found.setdefault(flag.clause or clause.id, [])
+                        amount = exposure_step(flag, self).value
+                        amounts += [] if amount in amounts else [amount]
+        return found
+
+    def exposures_of(self, clause_id: str) -> list[Decimal]:
+        return self.exposures().get(clause_id, [])
+
+    def base_amount(self, base: str) -> Decimal:
+        return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee}[base]
+
+    def event_label(self, event_type: str) -> str:
+        return self.event_types[event_type].label
+
+    def event_unit(self, event_type: str) -> str:
+        return self.event_types[event_type].unit
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(clause for clause in self.clauses if clause.id == clause_id)
+
+    def periods_in_term(self) -> int | None:
+        """How many contract months the term holds, or None if it does not end on a month's eve."""
+        for months in range(1, 121):
+            end = month_boundary(self.term.start, months) - timedelta(days=1)
+            if end == self.term.end:
+                return months
+            if end > self.term.end:
+                return None
+        return None
+
+
+def resolve_contract_path(argument: str, contracts_dir: Path = CONTRACTS_DIR) -> Path:
+    """A contract named by path, or by id (``gaomidian-2025``) under the repository's ``contracts/``."""
+    candidate = Path(argument)
+    if candidate.is_file():
+        return candidate
+    by_id = contracts_dir / f"{argument}.yaml"
+    if re.fullmatch(r"[a-z0-9-]+", argument) and by_id.is_file():
+        return by_id
+    known = sorted(p.stem for p in contracts_dir.glob("*.yaml")) if contracts_dir.is_dir() else []
+    raise UserError(f"no contract file {argument!r}", field="CONTRACT",
+                    valid="a contract YAML path" + (f" or one of: {', '.join(known)}" if known else ""))

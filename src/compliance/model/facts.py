@@ -1,0 +1,249 @@
+"""Monthly facts: one YAML file per contract period, in one folder per contract.
+
+Every file in the folder is validated, not only the one being settled, because
+cumulative clauses (高米店 4.6.3, 4.6.4, 4.6.5) read every earlier period.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from compliance.model import money
+from compliance.model import periods
+from compliance.model import sourceyaml
+from compliance.model import validation
+from compliance.errors import UserError
+from compliance.model.fieldtypes import Day, Money, Strict
+
+if TYPE_CHECKING:
+    from compliance.engine.loading import LoadedContract
+
+PAYMENT = "payment_made"
+"""The event type of a payment the buyer made (date, amount, tranche)."""
+PENALTY_CLAIM = "penalty_claimed"
+"""The event type of the buyer's decision to claim a penalty (clause, optional amount)."""
+
+
+class Event(Strict):
+    """One recorded occurrence: a 0-point order, a timeout, a delay of N days, an advance."""
+
+    type: str
+    date: Day
+    count: int = Field(default=1, ge=1)
+    days: int | None = Field(default=None, ge=1)
+    amount: Money | None = None
+    tranche: int | None = Field(default=None, ge=1)
+    deliverable: str | None = None
+    staff: int | None = Field(default=None, ge=1)
+    """How many staff a staffing fact concerns (规自委 2.1: 缺员人数)."""
+    clause: str | None = None
+    """The clause a penalty claim or a termination is made under (规自委 6.1, 酒仙桥 6.7)."""
+    ref: str | None = None
+    note: str | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _declared_type(cls, value: str, info: ValidationInfo) -> str:
+        declared = info.context["contract"].event_types
+        if value not in declared:
+            raise ValueError(f"unknown event type {value!r}; valid types: "
+                             + ", ".join(f"{name} ({spec.label})" for name, spec in declared.items()))
+        return value
+
+    @model_validator(mode="after")
+    def _fields_of_type(self, info: ValidationInfo) -> "Event":
+        contract = info.context["contract"]
+        spec = contract.event_types[self.type]
+        for field in ("days", "amount", "tranche", "deliverable", "staff", "clause"):
+            given = getattr(self, field) is not None
+            if field in spec.requires and not given:
+                raise ValueError(f"{self.type} ({spec.label}) needs {field}")
+            if given and field not in spec.requires + spec.optional:
+                raise ValueError(f"{self.type} ({spec.label}) does not take {field}")
+        if self.amount is not None and self.amount <= 0:
+            raise ValueError("amount must be more than 0")
+        known = [d.id for d in contract.deliverables]
+        if self.deliverable is not None and self.deliverable not in known:
+            raise ValueError(f"unknown deliverable {self.deliverable!r}; valid: {', '.join(known)}")
+        tranches = info.context["tranches"]
+        if self.tranche is not None and self.tranche not in tranches:
+            raise ValueError(f"the contract has no tranche {self.tranche}; valid: "
+                             + (", ".join(str(n) for n in sorted(tranches)) or "none"))
+        if self.type == PENALTY_CLAIM:
+            _check_claim(self, info.context["exposures"])
+        grounds = info.context["grounds"].get(self.type, [])
+        if grounds and self.clause not in grounds and (len(grounds) > 1 or self.clause is not None):
+            raise ValueError(f"{self.type} ({spec.label}) must name the clause it is made under; "
+                             f"valid clause: {', '.join(grounds)}")
+        if (spec.requires or spec.optional) and self.count != 1:
+            raise ValueError(f"{self.type} ({spec.label}) is recorded one event per occurrence; "
+                             "leave count out")
+        return self
+
+
+def _check_claim(event: Event, exposures: dict[str, list[Decimal]]) -> None:
+    """A claim names a clause that grants a penalty, and claims at most that penalty."""
+    amounts = exposures.get(event.clause or "")
+    if not amounts:
+        raise ValueError(f"clause {event.clause} grants no penalty the buyer may claim; valid: "
+                         + (", ".join(exposures) or "none in this contract"))
+    if event.amount is None and len(amounts) > 1:
+        raise ValueError(f"clause {event.clause} grants penalties of "
+                         + " or ".join(money.grouped(a) for a in amounts) + "; give the amount claimed")
+    if event.amount is not None and event.amount > max(amounts):
+        raise ValueError(f"the claim of {money.grouped(event.amount)} is more than clause "
+                         f"{event.clause} grants ({money.grouped(max(amounts))})")
+
+
+class PeriodFacts(Strict):
+    """The facts of one contract month."""
+
+    contract: str
+    period: int | Literal["after"]
+    """The contract month, or ``after`` for what happens once the term is over
+    (a final payment, a late acceptance)."""
+    rating: str | None = None
+    events: list[Event] = []
+
+    @field_validator("contract")
+    @classmethod
+    def _same_contract(cls, value: str, info: ValidationInfo) -> str:
+        expected = info.context["contract"].id
+        if value != expected:
+            raise ValueError(f"facts are for contract {value!r}, not {expected!r}")
+        return value
+
+    @field_validator("rating")
+    @classmethod
+    def _known_rating(cls, value: str | None, info: ValidationInfo) -> str | None:
+        ratings = info.context["contract"].ratings
+        if value is not None and value not in ratings:
+            raise ValueError(f"unknown rating {value!r}; valid: {' | '.join(ratings)}")
+        return value
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event with the period it belongs to and where it is written."""
+
+    event: Event
+    period: int
+    source: str
+
+    def as_fact(self, current: int) -> dict[str, Any]:
+        """The event as the durable-rules fact the clause kinds match."""
+        e = self.event
+        return {
+            "t": "event", "type": e.type, "date": e.date.isoformat(), "count": e.count,
+            "days": e.days, "amount_fen": None if e.amount is None else int(e.amount * 100),
+            "amount": None if e.amount is None else f"{e.amount:.2f}", "ref": e.ref,
+            "tranche": e.tranche, "deliverable": e.deliverable, "ordinal": e.date.toordinal(),
+            "staff": e.staff, "clause": e.clause,
+            "period": self.period, "current": int(self.period == current), "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class FactsFile:
+    path: Path
+    facts: PeriodFacts
+    index: int
+    events: tuple[RecordedEvent, ...]
+    sha256: str
+
+
+class FactsBook:
+    """All the facts files of one contract, by period."""
+
+    def __init__(self, folder: Path, files: dict[int, FactsFile]) -> None:
+        self.folder = folder
+        self.files = files
+
+    def for_period(self, index: int) -> FactsFile:
+        if index not in self.files:
+            have = ", ".join(str(n) for n in sorted(self.files)) or "none"
+            raise UserError(f"no facts file for period {index}", file=self.folder,
+                            valid=f"a .yaml file with 'period: {index}' (periods with facts: {have})")
+        return self.files[index]
+
+    def events_through(self, index: int) -> list[RecordedEvent]:
+        return [event for n in sorted(self.files) if n <= index for event in self.files[n].events]
+
+    def rating(self, index: int) -> str | None:
+        return self.files[index].facts.rating if index in self.files else None
+
+
+def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
+    contract = loaded.contract
+    document = sourceyaml.load(path)
+    if not isinstance(document, dict):
+        raise UserError("a facts file must be a YAML mapping with contract, period and events",
+                        file=path, line=1)
+    context = {"contract": contract, "tranches": loaded.tranche_amounts,
+               "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
+    facts = validation.validate(PeriodFacts, document, path, context)
+    try:
+        period = periods.facts_period(contract, facts.period)
+    except UserError as outside:
+        outside.file, outside.line = path, sourceyaml.line_of(document, ("period",))
+        outside.valid = f"1..{contract.periods_in_term()}, or after (once the term is over)"
+        raise
+    recorded = []
+    for index, event in enumerate(facts.events):
+        line = sourceyaml.line_of(document, ("events", index))
+        if not period.contains(event.date):
+            raise UserError(f"event dated {event.date} is outside period {period.index} "
+                            f"({period.start}..{period.end})", file=path, line=line,
+                            field=f"events[{index}].date", valid=f"{period.start}..{period.end}")
+        recorded.append(RecordedEvent(event, period.index, f"{path.name}:{line}"))
+    return FactsFile(path, facts, period.index, tuple(recorded),
+                     hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
+    """Load every ``*.yaml`` in ``folder``; two files for one period is an error, and so are
+    payments that repeat one another or add up to more than their tranche."""
+    if not folder.is_dir():
+        raise UserError("facts folder not found", file=folder, field="FACTS_DIR",
+                        valid="a folder of .yaml files, one per contract period")
+    files: dict[int, FactsFile] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        facts_file = _load_file(path, loaded)
+        index = facts_file.index
+        if index in files:
+            raise UserError(f"period {index} is already given by {files[index].path.name}",
+                            file=path, field="period", valid="one facts file per period")
+        files[index] = facts_file
+    book = FactsBook(folder, files)
+    _check_payments(book, loaded.tranche_amounts)
+    return book
+
+
+def _check_payments(book: FactsBook, tranches: dict[int, Decimal]) -> None:
+    """A payment recorded twice, or payments adding up to more than their tranche, are refused."""
+    seen: dict[tuple, str] = {}
+    paid: dict[int, Decimal] = {}
+    for recorded in book.events_through(max(book.files, default=0)):
+        event = recorded.event
+        if event.type != PAYMENT or event.tranche is None:
+            continue
+        key = (event.tranche, event.date, event.amount)
+        file, _, line = recorded.source.rpartition(":")
+        if key in seen:
+            raise UserError(f"payment of {money.grouped(event.amount)} on {event.date} for tranche "
+                            f"{event.tranche} "
+                            f"is already recorded at {seen[key]}", file=book.folder / file,
+                            line=int(line), field="events", valid="each payment recorded once")
+        seen[key] = recorded.source
+        paid[event.tranche] = paid.get(event.tranche, Decimal("0")) + event.amount
+        if paid[event.tranche] > tranches[event.tranche]:
+            raise UserError(f"payments for tranche {event.tranche} add up to "
+                            f"{money.grouped(paid[event.tranche])}, more than the tranche's "
+                            f"{money.grouped(tranches[event.tranche])}",
+                            file=book.folder / file, line=int(line), field="events.amount",
+                            valid=f"at most {tranches[event.tranche]} in all for tranche {event.tranche}")

@@ -1,0 +1,126 @@
+"""``compliance terminate``: what each side owes if the contract ends on a given day under a
+given clause (规自委 6.8, 8.2; 酒仙桥 6.2–6.5), before anyone has to decide.
+
+The statement names the ground (the clause invoked, verbatim), the settlement rule it
+is settled under, the service earned to that day, the payments made, the penalty the
+ground attaches, the deductions not yet netted against a payment, any notice the
+clause requires, and the balance: the buyer pays it, or the vendor refunds it, by the
+date the clause gives.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from compliance.model import money
+from compliance.engine.loading import LoadedContract
+from compliance.errors import UserError
+from compliance.model.facts import FactsBook
+from compliance.engine.kinds import termination_settlement as termination_kind
+from compliance.engine.kinds.base import Rule
+from compliance.engine.schedule import payment_schedule
+from compliance.views.statement import fingerprint, header
+from compliance.engine.term import TermView
+from compliance.model.workdays import WorkCalendar
+
+SETTLED = ("paid", "paid_late")
+ZERO = Decimal("0")
+
+
+def termination_rule(loaded: LoadedContract, clause: str, by: str | None) -> Rule:
+    """The settlement rule of the ground ``clause`` (and of the party ``by``, where both may
+    invoke it)."""
+    rules = [rule for rule in loaded.rules if rule.kind == "termination_settlement"]
+    grounds = sorted({rule.clause for rule in rules})
+    mine = [rule for rule in rules if rule.clause == clause]
+    if not mine:
+        raise UserError(f"clause {clause} of {loaded.contract.id} is not a ground for terminating "
+                        "the contract", field="--reason", valid=", ".join(grounds) or "none")
+    parties = [rule.params.party for rule in mine]
+    if by is None and len(mine) > 1:
+        raise UserError(f"clause {clause} may be invoked by either party: say who terminates",
+                        field="--by", valid=" or ".join(p for p in parties if p))
+    chosen = [rule for rule in mine if by is None or rule.params.party in (by, None)]
+    if not chosen:
+        raise UserError(f"under clause {clause} only {', '.join(p for p in parties if p)} may "
+                        "terminate", field="--by", valid=" or ".join(p for p in parties if p))
+    return chosen[0]
+
+
+def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, on: date,
+                          by: str | None, calendar: WorkCalendar,
+                          calendar_digest: str | None = None) -> dict[str, Any]:
+    """The termination statement for ending the contract on ``on`` under ``clause``."""
+    contract = loaded.contract
+    if not contract.term.start <= on <= contract.term.end:
+        raise UserError(f"{on} is outside the term", field="--on",
+                        valid=f"{contract.term.start}..{contract.term.end}")
+    rule = termination_rule(loaded, clause, by)
+    lines, netted = _deductions(loaded, book, on, calendar)
+    outstanding = sum((line.amount for line in lines), ZERO) - netted
+    view = TermView(contract, book.events_through(max(book.files, default=0)), calendar, on)
+    settled = termination_kind.settlement(rule, view, on, outstanding)
+    under = rule.params.settled_under or rule.clause
+    extra = {"terminated_on": on.isoformat(), **({"calendar_sha256": calendar_digest}
+                                                 if calendar_digest else {})}
+    return {
+        **header(loaded),
+        "terminated_on": on.isoformat(),
+        "ground": _clause_json(loaded, rule.clause),
+        "settled_under": _clause_json(loaded, under),
+        "termination": settled.to_json(),
+        "payments": [{"date": p.event.date.isoformat(), "amount": money.as_json(p.event.amount),
+                      "tranche": p.event.tranche, "source": p.source} for p in settled.payments],
+        "deductions": [{"arose": line.trace.arose(), **line.to_json()} for line in lines],
+        "deductions_netted": money.as_json(netted),
+        "interpretations": [{"clause": c.id, "interpretation": c.interpretation}
+                            for c in contract.clauses
+                            if c.id in (rule.clause, under) and c.interpretation],
+        "fingerprint": fingerprint(loaded, book, max(book.files, default=0), extra),
+    }
+
+
+def _clause_json(loaded: LoadedContract, clause_id: str) -> dict[str, str]:
+    clause = loaded.contract.clause(clause_id)
+    return {"clause": clause.id, "title": clause.title, "text": clause.text}
+
+
+def _deductions(loaded: LoadedContract, book: FactsBook, on: date,
+                calendar: WorkCalendar) -> tuple[list, Decimal]:
+    """The deductions (and claimed penalties) that arose by ``on``, and how much of them the
+    payments already netted: a tranche paid in full for less than its amount netted the
+    difference; a tranche paid its whole amount, or not yet paid, netted nothing."""
+    if not loaded.tranches:
+        return [], ZERO
+    schedule = payment_schedule(loaded, book, on, calendar)
+    lines = [line for state in schedule.tranches for line in state.outcome.lines
+             if line.owed_by == "vendor" and (line.trace.arose() or "") <= on.isoformat()]
+    netted = sum((min(state.outcome.deductions(), max(state.amount - state.paid, ZERO))
+                  for state in schedule.tranches if state.status in SETTLED), ZERO)
+    return lines, netted
+
+def print_termination(statement: dict[str, Any]) -> None:
+    """The termination statement in a terminal, for the finance clerk."""
+    item, ground = statement["termination"], statement["ground"]
+    print(f"{statement['contract_title']}  于 {statement['terminated_on']} 依第 {ground['clause']} 条"
+          f"（{ground['title']}）解除")
+    if statement["settled_under"]["clause"] != ground["clause"]:
+        print(f"  结算依据：第 {statement['settled_under']['clause']} 条"
+              f"（{statement['settled_under']['title']}）")
+    print(f"  {item['explanation']}")
+    notice = item["notice"]
+    if notice is not None:
+        days = notice["required_days"]
+        if notice["sufficient"]:
+            verdict = f"{notice['given']} 已通知，已满足"
+        elif notice["given"]:
+            verdict = f"{notice['given']} 通知，不足 {days} 日，最早可于 {notice['earliest']} 解除"
+        else:
+            verdict = f"未记录书面通知，须于解除日 {days} 日前通知"
+        print(f"  提前 {days} 日书面通知：{verdict}")
+    due = f"，应于 {item['due']['date']} 前" if item["due"] else ""
+    if item["vendor_refunds"] != "0.00":
+        print(f"  乙方应退还 {item['vendor_refunds']}（{item['amount_in_words']}）{due}")
+    else:
+        print(f"  甲方应支付 {item['buyer_pays']}（{item['amount_in_words']}）{due}")

@@ -1,0 +1,126 @@
+"""What if: the recorded facts of a month with hypothetical events added, never written to the
+facts folder, so a vendor sees what one more 0-point order or timeout would cost.
+
+``--add TYPE=N`` adds N occurrences of an event type on the month's last day; for a type
+recorded with days (逾期 N 日) it adds one event of N days, for a type recorded with an
+amount (垫付 N 元) one event of N yuan. Types that need more (a tranche, a deliverable, a
+clause) are refused: record them in the facts file. ``--rating`` replaces the month's rating.
+Each addition is checked as strictly as a facts file would check it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from compliance.views.compare import compare
+from compliance.engine.loading import LoadedContract
+from compliance.errors import UserError
+from compliance.model.facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
+from compliance.model.periods import period as period_of
+from compliance.views.statement import period_statement
+
+ADD = re.compile(r"^(?P<type>[a-z_]+)=(?P<number>\d+(\.\d{1,2})?)$")
+SOURCE = "假设"
+"""Where a hypothetical event says it was written (its trace's ``source``)."""
+
+
+@dataclass(frozen=True)
+class Addition:
+    """One ``--add TYPE=N``."""
+
+    type: str
+    number: Decimal
+
+    @property
+    def text(self) -> str:
+        return f"{self.type}={self.number}"
+
+
+def parse_addition(text: str) -> Addition:
+    """``zero_point_order=2`` → Addition; anything else is refused with the form expected."""
+    match = ADD.match(text.strip())
+    if not match:
+        raise UserError(f"{text!r} is not TYPE=N", field="--add",
+                        valid="an event type and a number, e.g. zero_point_order=2")
+    return Addition(match["type"], Decimal(match["number"]))
+
+
+def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
+                      additions: list[Addition], rating: str | None) -> FactsBook:
+    """The book with month ``index`` as recorded plus the additions and the rating supposed.
+    A month without a facts file stands as an empty one, named so in the fingerprint
+    (``第05期（无事实文件）``); a supposed month is named ``period-02.yaml（含假设）`` and its
+    digest covers the recorded file and what was supposed."""
+    contract = loaded.contract
+    recorded = book.files.get(index)
+    supposed = bool(additions) or rating is not None
+    if recorded is not None and not supposed:
+        return book
+    if rating is not None and rating not in contract.ratings:
+        raise UserError(f"unknown rating {rating!r}", field="--rating",
+                        valid=" | ".join(contract.ratings) or "this contract has no ratings")
+    last_day = period_of(contract, index).end
+    extra = tuple(RecordedEvent(_event(loaded, addition, last_day), index,
+                                f"{SOURCE} --add {addition.text}") for addition in additions)
+    base = recorded.facts if recorded else PeriodFacts.model_construct(
+        contract=contract.id, period=index, rating=None, events=[])
+    facts = base.model_copy(update={"rating": rating if rating is not None else base.rating})
+    name = recorded.path.name if recorded else f"第{index:02d}期（无事实文件）"
+    text = " ".join([recorded.sha256 if recorded else ""] + [a.text for a in additions] + [str(rating)])
+    path = book.folder / (f"{name}（含{SOURCE}）" if supposed else name)
+    events = (recorded.events if recorded else ()) + extra
+    files = {**book.files, index: FactsFile(path, facts, index, events,
+                                            hashlib.sha256(text.encode("utf-8")).hexdigest())}
+    return FactsBook(book.folder, files)
+
+
+def month_statement(loaded: LoadedContract, book: FactsBook, index: int,
+                    additions: list[Addition] = (), rating: str | None = None) -> dict[str, Any]:
+    """The statement of month ``index`` as recorded (a month without a facts file is settled
+    as empty), or with the additions and the rating supposed."""
+    return period_statement(loaded, hypothetical_book(loaded, book, index, list(additions), rating),
+                            index)
+
+
+def preview(loaded: LoadedContract, book: FactsBook, index: int, additions: list[Addition],
+            rating: str | None) -> dict[str, Any]:
+    """The recorded month beside the what-if, and what differs (``compliance preview``, the
+    web page's preview form)."""
+    recorded = month_statement(loaded, book, index)
+    supposed = month_statement(loaded, book, index, additions, rating)
+    return {"additions": [a.text for a in additions], "rating": rating, "recorded": recorded,
+            "preview": supposed, "changes": compare(recorded, supposed)}
+
+
+def _event(loaded: LoadedContract, addition: Addition, day) -> Event:
+    contract = loaded.contract
+    spec = contract.event_types.get(addition.type)
+    if spec is None:
+        raise UserError(f"unknown event type {addition.type!r}", field="--add",
+                        valid=", ".join(f"{name} ({s.label})" for name, s in
+                                        contract.event_types.items()))
+    document: dict = {"type": addition.type, "date": day}
+    needs = set(spec.requires) - {"days", "amount"}
+    if needs:
+        raise UserError(f"{addition.type} ({spec.label}) needs {', '.join(sorted(needs))}: "
+                        "record it in the facts file", field="--add",
+                        valid="an event type recorded by count, days or amount")
+    number = addition.number
+    key = "days" if "days" in spec.requires else "amount" if "amount" in spec.requires else "count"
+    if key != "amount" and number != int(number):
+        raise UserError(f"{addition.text}: {key} is a whole number", field="--add",
+                        valid=f"{addition.type}=1, 2, 3 …")
+    document[key] = number if key == "amount" else int(number)
+    context = {"contract": contract, "tranches": loaded.tranche_amounts,
+               "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
+    try:
+        return Event.model_validate(document, context=context)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        raise UserError(f"{addition.text}: {problem['msg'].removeprefix('Value error, ')}",
+                        field="--add", valid="a count of 1 or more") from None
