@@ -22,7 +22,9 @@ def test_settle_writes_json_and_pdf_and_says_where(tmp_path, capsys):
     statement = json.loads((folder / "period-02.json").read_text("utf-8"))
     assert statement["period"] == {"index": 2, "start": "2025-11-28", "end": "2025-12-27", "cycle": 1}
     assert statement["gross"] == "359600.00"
-    assert statement["payable"] == "339600.00"
+    assert statement["net"] == "339600.00"
+    assert statement["settled_in"] == "第 1 支付周期"       # 高米店 3.2: paid every 3 months
+    assert statement["payable"] == statement["owed_by_vendor"] == "0.00"
     assert statement["amount_in_words"] == "人民币叁拾叁万玖仟陆佰元整"
     assert all(line["clause"] and line["explanation"] for line in statement["deductions"])
     assert len(statement["fingerprint"]["sha256"]) == 64

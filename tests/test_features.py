@@ -204,6 +204,12 @@ def total_is(settlement: Settlement, label: str, amount: str) -> None:
     assert settlement.statement[TOTALS[label]] == _amount(amount)
 
 
+@then(parsers.parse("本月不单独付款，净额计入第 {cycle:d} 支付周期结算"))
+def settled_in_cycle(settlement: Settlement, cycle: int) -> None:
+    assert settlement.statement["settled_in"] == f"第 {cycle} 支付周期"
+    assert (settlement.statement["payable"], settlement.statement["owed_by_vendor"]) == ("0.00", "0.00")
+
+
 @then(parsers.parse('应付大写为 "{words}"'))
 def words_are(settlement: Settlement, words: str) -> None:
     assert settlement.statement["amount_in_words"] == words
@@ -266,6 +272,18 @@ def tranche_due_official(settlement: Settlement) -> None:
     assert _tranche(settlement)["due"]["provisional"] is False
 
 
+@then(parsers.parse('付款期限说明含 "{text}"'))
+def tranche_due_how(settlement: Settlement, text: str) -> None:
+    due = _tranche(settlement)["due"]
+    assert due is not None and text in due["how"], due
+
+
+@then("付款期限未依民法典第二百零三条顺延")
+def tranche_due_not_extended(settlement: Settlement) -> None:
+    due = _tranche(settlement)["due"]
+    assert due is not None and "第二百零三条" not in f"{due['note']}{due['how']}", due
+
+
 @then(parsers.parse('尚无付款期限，等待 "{awaited}"'))
 def tranche_awaiting(settlement: Settlement, awaited: str) -> None:
     tranche = _tranche(settlement)
@@ -285,9 +303,10 @@ def schedule_row(settlement: Settlement, number: int, label: str, day: str) -> N
 
 @then(parsers.parse('第 "{clause}" 条的付款条件{state}'))
 def payment_condition(settlement: Settlement, clause: str, state: str) -> None:
-    met = {"已满足": True, "未满足": False}[state]
-    checks = [c["met"] for c in settlement.statement["checks"] if c["clause"] == clause]
-    assert checks and (all(checks) if met else not all(checks)), settlement.statement["checks"]
+    """已满足 / 逾期满足 / 待满足（期限未到）/ 未满足（期限已过）."""
+    status = {"已满足": "met", "逾期满足": "met_late", "待满足": "pending", "未满足": "missing"}[state]
+    checks = [c["status"] for c in settlement.statement["checks"] if c["clause"] == clause]
+    assert checks and set(checks) == {status}, settlement.statement["checks"]
 
 
 @then(parsers.parse('付款条件说明含 "{text}"'))

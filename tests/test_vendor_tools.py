@@ -19,9 +19,9 @@ def test_preview_adds_events_without_touching_the_facts(capsys):
     assert code == 0
     assert "4.6.1  zero_point_order  10,000.00  20,000.00  +10,000.00" in out
     assert "4.6.4  dispatch_timeout   2,000.00   3,000.00   +1,000.00" in out
-    assert "本期应付：339,600.00 → 0.00" in out          # the 5th failure suspends payment
-    assert "暂停支付：0.00 → 328,600.00" in out
-    assert "+ 新增 [4.6.4] 暂停支付" in out
+    assert "净额：339,600.00 → 328,600.00" in out     # a month of 高米店 is paid with its cycle
+    assert "+ 新增 [4.6.4] 暂停支付" in out             # the 5th failure suspends the cycle's payment
+    assert "假设：本月不单独付款：净额 328,600.00 元" in out
     assert "[4.6.4] ！已达到 本支付周期热线未响应、派单超时、案件回访遗漏 5/5（原为 4）" in out
     assert "[4.6.5] 本月第 4.6 条扣款 31,000.00 / 71,920.00 元（超过即触发）（原为 20,000.00）" in out
     assert "[4.6.3] 合同期内对乙方的投诉累计 0/3" in out
@@ -33,13 +33,15 @@ def test_preview_json_holds_both_statements_and_the_hypothetical_facts_are_trace
                            "--add", "obligation_delay=3", "--json")
     document = json.loads(out)
     assert code == 0
-    assert document["recorded"]["payable"] == "339600.00"
-    assert document["preview"]["owed_by_vendor"] == "307680.00"
+    assert document["recorded"]["net"] == "339600.00"
+    assert document["preview"]["net"] == "-307680.00"
+    assert document["preview"]["owed_by_vendor"] == "0.00"       # judged on the cycle (6.6)
+    assert document["preview"]["settled_in"] == "第 1 支付周期"
     delay = next(line for line in document["preview"]["deductions"] if line["clause"] == "6.1")
     assert delay["trace_v1"]["facts"][0]["source"] == "假设 --add obligation_delay=3"
     assert delay["amount"] == "647280.00"
     kinds = {(f["clause"], f["kind"]) for f in document["changes"]["flags_added"]}
-    assert kinds == {("6.1", "termination_right"), ("6.6", "make_good")}
+    assert kinds == {("6.1", "termination_right")}
 
 
 def test_preview_of_a_month_not_yet_recorded_starts_from_nothing(capsys):
@@ -90,7 +92,7 @@ def test_diff_shows_what_a_corrected_fact_changed(tmp_path, capsys):
     assert code == 0
     assert "4.6.1  zero_point_order  10,000.00  5,000.00  -5,000.00" in out
     assert "单号 −GMD-2512-0107" in out
-    assert "本期应付：339,600.00 → 344,600.00" in out
+    assert "净额：339,600.00 → 344,600.00" in out
     code, out, _ = run_cli(capsys, "diff", first, first, "--json")
     assert json.loads(out)["changes"]["lines"] == []
 

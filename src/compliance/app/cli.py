@@ -34,10 +34,12 @@ from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
 from compliance.render.pdf import span_label
 from compliance.model.periods import all_periods, cycle, cycle_count
 from compliance.views.schedule_view import print_schedule, schedule_listing
-from compliance.views.statement import cycle_statement, period_statement, tranche_statement
+from compliance.views.statement import (cycle_statement, payable_sentence, period_statement,
+                                         tranche_statement)
 from compliance.views.statement_file import read_statement, same_span
 from compliance.views.termination import print_termination, termination_statement
 from compliance.views.whatif import Addition, parse_addition, preview
+from compliance.model.today import beijing_today
 from compliance.model.workdays import WorkCalendar, calendar
 
 EXIT_USER_ERROR = 2
@@ -275,7 +277,7 @@ def _require(condition: bool, field: str, message: str, valid: str) -> None:
 
 
 def _as_of(args: argparse.Namespace) -> date:
-    return args.as_of or date.today()
+    return args.as_of or beijing_today()
 
 
 def _calendar(args: argparse.Namespace) -> tuple[WorkCalendar, str | None]:
@@ -292,12 +294,14 @@ def _summary(statement: dict) -> None:
     print(f"{statement['contract_title']}  {span_label(statement)}")
     if "tranche" in statement:
         _tranche_summary(statement)
+    if statement.get("interim"):
+        print(f"  ！{statement['interim']}")
     if "period" in statement and not statement["fees"]:
         print(f"  本合同按分期付款，本期扣款 {statement['deductions_total']} 在下一次应付款中抵扣"
               "（见 compliance schedule）")
     else:
         print(f"  应结算 {statement['gross']}  扣款 {statement['deductions_total']}  净额 "
-              f"{statement['net']}  本期应付 {statement['payable']}（{statement['amount_in_words']}）")
+              f"{statement['net']}  {payable_sentence(statement)}")
     if statement.get("owed_by_buyer", "0.00") != "0.00":
         print(f"  甲方应付迟延付款违约金 {statement['owed_by_buyer']}")
     for line in statement["deductions"] + statement.get("owed_by_buyer_lines", []):
@@ -359,7 +363,7 @@ def _preview(args: argparse.Namespace) -> int:
     added = "、".join(a.text for a in args.add) + (f" 评价={args.rating}" if args.rating else "")
     print(f"{what_if['contract_title']}  {span_label(what_if)}  假设：{added or '无'}")
     print_comparison(changes, "已记录", "假设")
-    print(f"假设本期应付 {what_if['payable']}（{what_if['amount_in_words']}）")
+    print(f"假设：{payable_sentence(what_if)}")
     print_headroom(changes)
     return 0
 

@@ -27,6 +27,7 @@ from compliance.render import pdf
 from compliance.engine.loading import LoadedContract, load_contract
 from compliance.errors import UserError
 from compliance.legal.explain import line_node
+from compliance.model.today import beijing_today
 from compliance.model.facts import FactsBook, load_facts
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.views.ledger import ledger
@@ -105,14 +106,14 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
     def contract_page(contract_id: str) -> HTMLResponse:
         loaded, book = contract_and_book(contract_id)
         with ENGINE:
-            item = ledger(loaded, book, date.today(), calendar())
+            item = ledger(loaded, book, beijing_today(), calendar())
         return page("contract.html", contract=loaded.contract, ledger=item)
 
     @app.get("/c/{contract_id}/ledger.xlsx")
     def workbook(contract_id: str) -> Response:
         loaded, book = contract_and_book(contract_id)
         with ENGINE:
-            item = ledger(loaded, book, date.today(), calendar())
+            item = ledger(loaded, book, beijing_today(), calendar())
         return _download(ledger_xlsx(item), XLSX, f"{contract_id}-ledger.xlsx")
 
     @app.get("/c/{contract_id}/period/{index}.pdf")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from compliance.model import money
 from compliance.engine import rete
@@ -75,33 +75,48 @@ class Evaluator:
         return {alias: {**fact, "items": self._counted(fact["rule"], fact["name"])}
                 if fact.get("t") == "counter" else fact for alias, fact in matched.items()}
 
-    def settle(self, book: FactsBook, period: Period, gross: Decimal) -> Outcome:
-        """The lines and flags the contract's rules produce for ``period``."""
-        tally = Tally(self.loaded.contract, book.events_through(period.index), period)
+    def settle(self, book: FactsBook, period: Period, gross: Decimal,
+               paid_alone: bool = True) -> Outcome:
+        """The lines and flags the contract's rules produce for ``period``. A month paid by
+        itself is also netted (its balance judged); a month paid with its cycle or against a
+        tranche is netted there (``judge_balance``)."""
+        tally = _tally(self.loaded, book, period)
         self._tally = tally
         session = self._ruleset.session()
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
             outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
-            deductions = outcome.deductions()
-            balance = {"t": "balance", "gross_fen": money.to_fen_int(gross),
-                       "deductions_fen": money.to_fen_int(deductions),
-                       "net_fen": money.to_fen_int(gross - deductions)}
-            outcome.extend(_merge(session.assert_facts([balance])))
         finally:
             session.close()
+        if paid_alone:
+            outcome.extend(self.judge_balance(gross, outcome.deductions()))
         return in_reading_order(outcome)
 
+    def judge_balance(self, gross: Decimal, deductions: Decimal) -> Outcome:
+        """What the netting rules say of a payment of ``gross`` less ``deductions`` (高米店 6.6:
+        不足抵扣的，乙方应于 3 日内补足), judged on the span that is paid."""
+        balance = {"t": "balance", "gross_fen": money.to_fen_int(gross),
+                   "deductions_fen": money.to_fen_int(deductions),
+                   "net_fen": money.to_fen_int(gross - deductions)}
+        session = self._ruleset.session()
+        try:
+            return _merge(session.assert_facts([balance]))
+        finally:
+            session.close()
+
     def judge_term(self, events: list[dict[str, Any]], as_of: date,
-                   tranches: list[dict[str, Any]], term_facts: list[dict[str, Any]] = ()) -> Outcome:
-        """The payment conditions, interest and term-wide rights for the dated ``tranches``."""
+                   tranches: list[dict[str, Any]], term_facts: list[dict[str, Any]],
+                   late_facts: Callable[[Outcome], list[dict[str, Any]]]) -> Outcome:
+        """The payment conditions, interest and term-wide rights for the dated ``tranches``;
+        ``late_facts`` gives the late tranches once the conditions are known (a condition met
+        late moves a due date)."""
         session = self._ruleset.session()
         try:
             as_of_fact = {"t": "as_of", "date": as_of.isoformat(), "ordinal": as_of.toordinal()}
             outcome = _merge(session.assert_facts([*events, *term_facts, as_of_fact]))
             outcome.extend(_merge(session.assert_facts([dict(t, t="tranche") for t in tranches])))
-            missing = sorted({check.tranche for check in outcome.checks if not check.met})
-            late = [dict(t, t="late") for t in tranches if t["days_late"] > 0]
+            missing = sorted({check.tranche for check in outcome.checks if check.state == "missing"})
+            late = late_facts(outcome)
             outcome.extend(_merge(session.assert_facts(
                 [{"t": "missing", "number": n} for n in missing] + late)))
         finally:
@@ -110,7 +125,8 @@ class Evaluator:
 
     def _occurrence_facts(self, book: FactsBook, tally: Tally) -> list[dict[str, Any]]:
         period = tally.period
-        facts = [self._counter(rule, spec, tally) for rule, spec in self._counters]
+        facts = [{"t": "month", "index": period.index, "over": int(tally.month_over)}]
+        facts += [self._counter(rule, spec, tally) for rule, spec in self._counters]
         facts += [
             {"t": "rating", "period": n, "tier": book.rating(n), "current": int(n == period.index)}
             for n in range(1, period.index + 1) if book.rating(n) is not None
@@ -147,7 +163,7 @@ class Evaluator:
         """Where each threshold and the staffing stand at the end of ``period``, given the
         month's ``outcome`` ("整改要求 7/10", "本月第 4.6 条扣款 17,000.00 / 71,920.00"), in
         reading order: how much headroom is left before each consequence."""
-        tally = Tally(self.loaded.contract, book.events_through(period.index), period)
+        tally = _tally(self.loaded, book, period)
         found = [standing(rule, tally, outcome) for rule in self.loaded.rules
                  if (standing := self._hook(rule, "standing", None)) is not None]
         return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
@@ -164,6 +180,13 @@ class Evaluator:
         return [{"t": "subtotal", "prefix": prefix,
                  "amount_fen": money.to_fen_int(outcome.deductions(prefix))}
                 for prefix in self._subtotals]
+
+
+def _tally(loaded: LoadedContract, book: FactsBook, period: Period) -> Tally:
+    """The events through ``period``, judged at the end of the month or at the day the book
+    is known to (``FactsBook.as_of``), whichever comes first."""
+    as_of = min(book.known_on or period.end, period.end)
+    return Tally(loaded.contract, book.events_through(period.index), period, as_of)
 
 
 def in_reading_order(outcome: Outcome) -> Outcome:
@@ -203,4 +226,5 @@ def evaluator_for(loaded: LoadedContract) -> Evaluator:
 def settle_period_outcome(loaded: LoadedContract, book: FactsBook, period: Period) -> Outcome:
     """The lines and flags of one contract month that has a facts file."""
     book.for_period(period.index)
-    return evaluator_for(loaded).settle(book, period, loaded.contract.monthly_fee)
+    return evaluator_for(loaded).settle(book, period, loaded.contract.monthly_fee,
+                                        loaded.contract.pays_monthly)

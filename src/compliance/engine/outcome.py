@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -109,10 +110,25 @@ class Check:
     met: bool
     message: str
     trace: Trace
+    status: str = ""
+    """``met`` in time, ``met_late`` (fulfilled after its deadline: the hold is lifted from
+    that day), ``pending`` (its deadline has not passed) or ``missing`` (deadline passed)."""
+    postpones_to: date | None = None
+    """For ``met_late``: the day the payment falls due instead (no interest before it)."""
+
+    @property
+    def state(self) -> str:
+        return self.status or ("met" if self.met else "missing")
 
     def to_json(self) -> dict[str, Any]:
         return {"clause": self.clause, "tranche": self.tranche, "met": self.met,
+                "status": self.state, "status_label": CHECK_LABELS[self.state],
+                **({"postpones_to": self.postpones_to.isoformat()} if self.postpones_to else {}),
                 "message": self.message, TRACE_KEY: self.trace.to_json()}
+
+
+CHECK_LABELS = {"met": "已满足", "met_late": "逾期满足", "pending": "待满足", "missing": "未满足"}
+CHECK_MARKS = {"met": "✓", "met_late": "✓", "pending": "…", "missing": "✗"}
 
 
 @dataclass

@@ -34,7 +34,7 @@ from compliance.engine.term import Milestone, TermView
 from compliance.model.workdays import Deadline, WorkCalendar
 
 STATUS_LABELS = {"not_yet_due": "未到期", "due": "应付", "paid": "已付", "paid_late": "逾期支付",
-                 "overdue": "逾期未付"}
+                 "overdue": "逾期未付", "suspended": "暂缓支付（付款条件未满足）"}
 
 
 @dataclass
@@ -76,6 +76,7 @@ class TrancheState:
         return {"number": self.number, "label": self.label, "clause": self.rule.clause,
                 "due": self.due.day.isoformat(), "due_ordinal": self.due.day.toordinal(),
                 "amount": money.as_json(self.amount), "paid": money.as_json(self.paid),
+                "payable_fen": money.to_fen_int(max(self.net, Decimal("0"))),
                 "until": self.until.isoformat(),
                 "days_late": self.days_late, "working_days_late": self.working_days_late}
 
@@ -97,8 +98,10 @@ class Schedule:
 
 def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
                      calendar: WorkCalendar) -> Schedule:
-    """Every tranche of the contract as of ``as_of``."""
+    """Every tranche of the contract as of ``as_of``: only what was recorded by the end of that
+    (Beijing) day counts."""
     contract = loaded.contract
+    book = book.as_of(as_of, contract)
     events = book.events_through(max(book.files, default=0))
     view = TermView(contract, events, calendar, as_of)
     view.milestones = _milestones(loaded, view)
@@ -106,16 +109,39 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
     _allocate(_monthly_outcomes(loaded, book, as_of), states)
     for state in states:
         _judge_status(state, as_of, calendar)
+    view.payable = {state.number: max(state.net, Decimal("0")) for state in states}
     evaluator = evaluator_for(loaded)
-    term = evaluator.judge_term(
-        [e.as_fact(0) for e in events if e.event.date <= as_of], as_of,
-        [state.fact() for state in states if state.due is not None], evaluator.term_facts(view))
+    dated = [state for state in states if state.due is not None]
+
+    def late_facts(conditions: Outcome) -> list[dict]:
+        """Postpone the due dates that a late condition moved, then the late tranches."""
+        _postpone(conditions, states, as_of, calendar)
+        return [dict(state.fact(), t="late") for state in dated if state.days_late > 0]
+
+    term = evaluator.judge_term([e.as_fact(0) for e in events], as_of,
+                                [state.fact() for state in dated], evaluator.term_facts(view),
+                                late_facts)
     _allocate(term, states)
     shared = loaded.termination_grounds
     terminations = [termination_kind.settlement(rule, view,
                                                 shared=len(shared[rule.params.event_type]) > 1)
                     for rule in loaded.rules if rule.kind == "termination_settlement"]
     return Schedule(as_of, states, view.milestones, [t for t in terminations if t is not None])
+
+
+def _postpone(conditions: Outcome, states: list[TrancheState], as_of: date,
+              calendar: WorkCalendar) -> None:
+    """A payment condition met late moves its tranche's due date (羊坊店 3.4, 城北 四(六));
+    one not met while the deadline has passed leaves the tranche suspended, not overdue."""
+    by_number = {state.number: state for state in states}
+    for check in conditions.checks:
+        state = by_number[check.tranche]
+        if check.postpones_to is not None and state.due is not None and check.postpones_to > state.due.day:
+            state.due = Deadline(check.postpones_to, state.due.provisional)
+            state.due_how = f"{state.due_how}；{check.message}"
+            _judge_status(state, as_of, calendar)
+        if check.state == "missing" and state.status in ("due", "overdue"):
+            state.status = "suspended"
 
 
 def _milestones(loaded: LoadedContract, view: TermView) -> dict[str, Milestone]:
@@ -136,7 +162,8 @@ def _dated(rule: Rule, view: TermView) -> TrancheState:
 
 
 def _monthly_outcomes(loaded: LoadedContract, book: FactsBook, as_of: date) -> Outcome:
-    """The deductions and flags of every contract month begun by ``as_of``."""
+    """The deductions and flags of every contract month begun by ``as_of``, each as far as it
+    has run (``book`` holds only what was recorded by then)."""
     combined = Outcome()
     for index in sorted(book.files):
         period = (period_of(loaded.contract, index) if index <= loaded.period_count
@@ -182,6 +209,7 @@ def _judge_status(state: TrancheState, as_of: date, calendar: WorkCalendar) -> N
         state.status = "paid" if paid_in_full else "not_yet_due"
         return
     state.until = until = state.settled_on or as_of
+    state.days_late = state.working_days_late = 0
     if until > state.due.day:
         state.days_late = (until - state.due.day).days
         state.working_days_late = calendar.working_days_between(state.due.day, until)

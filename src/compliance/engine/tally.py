@@ -6,6 +6,7 @@ and the deliverable quotas all count the same way, here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from compliance.model.contract import Contract
 from compliance.model.facts import RecordedEvent
@@ -18,6 +19,12 @@ class Tally:
     events: list[RecordedEvent]
     """Every event recorded in contract months 1 … ``period``."""
     period: Period
+    as_of: date
+    """The end of the day the month is judged at: its last day once it is over."""
+
+    @property
+    def month_over(self) -> bool:
+        return self.as_of >= self.period.end
 
     def in_scope(self, event_types: tuple[str, ...] | list[str], scope: str) -> list[RecordedEvent]:
         """The events of ``event_types`` in the month, its payment cycle, or the term so far."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from compliance.model.contract import Contract
 from compliance.model.facts import RecordedEvent
@@ -34,11 +35,19 @@ class Milestone:
 
 @dataclass
 class TermView:
+    """The term as of ``as_of``. Its ``calendar`` counts deadlines as the contract says
+    (《民法典》第二百零三条 on or off, ``contract.deadlines``), whatever calendar it was given."""
+
     contract: Contract
     events: list[RecordedEvent]
     calendar: WorkCalendar
     as_of: date
     milestones: dict[str, Milestone] = field(default_factory=dict)
+    payable: dict[int, Decimal] = field(default_factory=dict)
+    """Each tranche's amount less the deductions netted against it (what an invoice must cover)."""
+
+    def __post_init__(self) -> None:
+        self.calendar = self.calendar.for_contract(self.contract)
 
     def of_type(self, event_type: str, tranche: int | None = None) -> list[RecordedEvent]:
         """Events of one type up to the date of judgement (for one tranche, when they name one)."""

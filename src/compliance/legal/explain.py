@@ -19,6 +19,7 @@ from compliance.errors import UserError
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.engine.kinds import registry
 from compliance.engine.outcome import TRACE_KEY
+from compliance.views.statement import payable_sentence
 
 FACT_FIELDS = (("date", "{}"), ("period", "第 {} 期"), ("count", "× {}"), ("days", "{} 日"),
                ("amount", "{} 元"), ("staff", "{} 人"), ("deliverable", "成果 {}"),
@@ -156,9 +157,7 @@ def totals_node(statement: dict[str, Any]) -> Node:
                 Node(f"净额 = {yuan('gross')} − {yuan('deductions_total')} = {yuan('net')} 元")]
     children += [Node(f"{label} {yuan(key)} 元") for key, label in OTHER_TOTALS
                  if statement.get(key, "0.00") != "0.00"]
-    children += [Node(f"本期应付 {yuan('payable')} 元（{statement['amount_in_words']}）"
-                     + (f"，暂停支付 {yuan('withheld')} 元" if statement.get("withheld", "0.00")
-                        != "0.00" else ""))]
+    children += [Node(payable_sentence(statement))]
     return Node("合计", children)
 
 

@@ -43,7 +43,19 @@ def _heading(loaded: LoadedContract) -> list[str]:
     return [f"{contract.short_name}（{contract.id}）{contract.title}",
             f"甲方 {contract.parties.buyer}；乙方 {contract.parties.vendor}",
             f"签订 {contract.signed}；服务期限 {contract.term.start} 至 {contract.term.end}；"
-            f"合同总价款 {money.grouped(contract.total_price.amount)} 元；原文 {contract.seed}"]
+            f"合同总价款 {money.grouped(contract.total_price.amount)} 元；原文 {contract.seed}",
+            *_deadline_lines(contract)]
+
+
+def _deadline_lines(contract) -> list[str]:
+    """The contract's reading of 《民法典》第二百零三条 (deadlines.extend_past_rest_days): whether a
+    calendar-day deadline ending on a day off moves to the next working day, and why."""
+    rule = contract.deadlines
+    state = ("适用：按日历日计算的期限末日为法定休假日的，顺延至其后第一个工作日"
+             if rule.extend_past_rest_days else "不适用：本合同关闭了此规则，按日历日计算的期限不顺延")
+    return [f"期限顺延（《民法典》第二百零三条）：{state}"
+            f"（deadlines.extend_past_rest_days = {str(rule.extend_past_rest_days).lower()}）",
+            f"  解释：{rule.interpretation}"]
 
 
 def clause_block(loaded: LoadedContract, clause: Clause, scenarios: list[str]) -> list[str]:

@@ -74,7 +74,8 @@ class Payment(Strict):
     clause: str
 
 
-EventField = Literal["days", "amount", "tranche", "deliverable", "staff", "clause"]
+EventField = Literal["days", "amount", "tranche", "deliverable", "staff", "clause", "accepted",
+                     "received"]
 
 
 class EventType(Strict):
@@ -95,6 +96,24 @@ class Deliverable(Strict):
     label: str
     quote_lines: list[str] = []
     clause: str
+
+
+DEADLINE_INTERPRETATION = (
+    "依《民法典》第二百零三条（期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日），"
+    "按日历日计算的期限（“N 日内”“N 天内”）末日为法定休假日的，顺延至其后第一个工作日。"
+    "法定休假日包括国务院公布的法定节假日（含调休放假日）和周末休息日，但国务院安排调休上班的周末除外。"
+    "按工作日计算的期限（“N 个工作日内”）本就止于工作日，不受影响；合同写明的具体日期"
+    "（如“2023 年 6 月底前”）不是期间，不顺延。律师可在本合同文件中写 "
+    "deadlines: {extend_past_rest_days: false} 关闭本规则。")
+"""The reading of 《民法典》第二百零三条 every contract records unless it writes its own."""
+
+
+class DeadlineRule(Strict):
+    """How calendar-day deadlines end (《民法典》第二百零三条): moved past days off, by default,
+    with the reading a lawyer signs off; ``extend_past_rest_days: false`` switches it off."""
+
+    extend_past_rest_days: bool = True
+    interpretation: str = DEADLINE_INTERPRETATION
 
 
 class RuleSpec(Strict):
@@ -147,6 +166,7 @@ class Contract(Strict):
     deliverables: list[Deliverable] = []
     renewal_limits: RenewalLimits | None = None
     renewals: list[Renewal] = []
+    deadlines: DeadlineRule = DeadlineRule()
     ratings: list[str] = []
     event_types: dict[str, EventType]
     clauses: list[Clause]
@@ -195,6 +215,12 @@ class Contract(Strict):
     def monthly_fee(self) -> Decimal:
         """当月服务费: the sum of the monthly fee lines."""
         return sum((fee.monthly for fee in self.fees), Decimal("0"))
+
+    @property
+    def pays_monthly(self) -> bool:
+        """Whether each contract month is paid by itself (a monthly fee, a one-month cycle);
+        otherwise its net is settled with its payment cycle or against a tranche."""
+        return bool(self.fees) and self.cycle_months == 1
 
     @property
     def cycle_months(self) -> int:

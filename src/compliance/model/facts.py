@@ -5,8 +5,10 @@ cumulative clauses (高米店 4.6.3, 4.6.4, 4.6.5) read every earlier period.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +45,12 @@ class Event(Strict):
     """How many staff a staffing fact concerns (规自委 2.1: 缺员人数)."""
     clause: str | None = None
     """The clause a penalty claim or a termination is made under (规自委 6.1, 酒仙桥 6.7)."""
+    accepted: bool | None = None
+    """Whether a document was accepted (an invoice rejected as 不合格 is ``false``: it meets
+    no payment condition)."""
+    received: Day | None = None
+    """The day a notice reached the other party, where it differs from the day it was sent
+    (羊坊店 第十一条: by courier, the earlier of signature and the third day after sending)."""
     ref: str | None = None
     note: str | None = None
 
@@ -59,7 +67,8 @@ class Event(Strict):
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
         contract = info.context["contract"]
         spec = contract.event_types[self.type]
-        for field in ("days", "amount", "tranche", "deliverable", "staff", "clause"):
+        for field in ("days", "amount", "tranche", "deliverable", "staff", "clause", "accepted",
+                      "received"):
             given = getattr(self, field) is not None
             if field in spec.requires and not given:
                 raise ValueError(f"{self.type} ({spec.label}) needs {field}")
@@ -67,6 +76,8 @@ class Event(Strict):
                 raise ValueError(f"{self.type} ({spec.label}) does not take {field}")
         if self.amount is not None and self.amount <= 0:
             raise ValueError("amount must be more than 0")
+        if self.received is not None and self.received < self.date:
+            raise ValueError(f"received {self.received} is before the date sent {self.date}")
         known = [d.id for d in contract.deliverables]
         if self.deliverable is not None and self.deliverable not in known:
             raise ValueError(f"unknown deliverable {self.deliverable!r}; valid: {', '.join(known)}")
@@ -143,13 +154,17 @@ class RecordedEvent:
             "days": e.days, "amount_fen": None if e.amount is None else int(e.amount * 100),
             "amount": None if e.amount is None else f"{e.amount:.2f}", "ref": e.ref,
             "tranche": e.tranche, "deliverable": e.deliverable, "ordinal": e.date.toordinal(),
-            "staff": e.staff, "clause": e.clause,
+            "staff": e.staff, "clause": e.clause, "accepted": e.accepted,
+            "received": None if e.received is None else e.received.isoformat(),
+            "received_ordinal": (e.received or e.date).toordinal(),
             "period": self.period, "current": int(self.period == current), "source": self.source,
         }
 
 
 @dataclass(frozen=True)
 class FactsFile:
+    """One facts file as loaded: its month, its events with their lines, its digest."""
+
     path: Path
     facts: PeriodFacts
     index: int
@@ -158,11 +173,28 @@ class FactsFile:
 
 
 class FactsBook:
-    """All the facts files of one contract, by period."""
+    """All the facts files of one contract, by period; as recorded, or as known at the end of
+    one day (``known_on``)."""
 
-    def __init__(self, folder: Path, files: dict[int, FactsFile]) -> None:
+    def __init__(self, folder: Path, files: dict[int, FactsFile],
+                 known_on: date | None = None) -> None:
         self.folder = folder
         self.files = files
+        self.known_on = known_on
+
+    def as_of(self, day: date, contract) -> "FactsBook":
+        """What was known at the end of ``day`` (a Beijing date): every event dated after it is
+        left out, and a month's rating counts only once the month is over. The files stay, so a
+        statement's fingerprint still names every file read."""
+        if self.known_on is not None and self.known_on <= day:
+            return self
+        files = {}
+        for index, facts_file in self.files.items():
+            over = periods.facts_period(contract, facts_file.facts.period).end <= day
+            facts = facts_file.facts if over else facts_file.facts.model_copy(update={"rating": None})
+            events = tuple(e for e in facts_file.events if e.event.date <= day)
+            files[index] = dataclasses.replace(facts_file, facts=facts, events=events)
+        return FactsBook(self.folder, files, day)
 
     def for_period(self, index: int) -> FactsFile:
         if index not in self.files:
@@ -196,13 +228,19 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
     recorded = []
     for index, event in enumerate(facts.events):
         line = sourceyaml.line_of(document, ("events", index))
-        if not period.contains(event.date):
+        if not (period.contains(event.date) or _before_term(contract, period, event.date)):
             raise UserError(f"event dated {event.date} is outside period {period.index} "
                             f"({period.start}..{period.end})", file=path, line=line,
                             field=f"events[{index}].date", valid=f"{period.start}..{period.end}")
         recorded.append(RecordedEvent(event, period.index, f"{path.name}:{line}"))
     return FactsFile(path, facts, period.index, tuple(recorded),
                      hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _before_term(contract, period: periods.Period, day: date) -> bool:
+    """Month 1's file also holds what happened between signing and the start of service
+    (an invoice sent early, the signing itself)."""
+    return period.index == 1 and min(contract.signed, contract.term.start) <= day < period.start
 
 
 def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:

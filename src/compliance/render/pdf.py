@@ -34,6 +34,7 @@ from compliance.model.contract import Contract
 from compliance.legal.explain import line_node
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.engine.outcome import TRACE_KEY
+from compliance.views.statement import payable_sentence
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parents[1] / "fonts" / "wqy-microhei.ttc"
@@ -140,9 +141,10 @@ def _totals_rows(statement: dict[str, Any]) -> list[list[Any]]:
         ["暂停支付（暂扣）", _yuan(statement["withheld"])],
         ["乙方应补足", _yuan(statement["owed_by_vendor"])],
         *interest,
+    ] + ([["结算方式", payable_sentence(statement)]] if statement.get("settled_in") else [
         ["本期应付", _yuan(statement["payable"])],
         ["本期应付（大写）", statement["amount_in_words"]],
-    ]
+    ])
 
 
 def _tranche_rows(statement: dict[str, Any]) -> list[list[Any]]:
@@ -283,7 +285,8 @@ def _story(statement: dict[str, Any], contract: Contract) -> list[Any]:
                 KeepTogether([_p("签章", "heading"), _signatures()])]
     wide = _period_column(statement)
     story: list[Any] = [
-        *_head(statement, "结算单"),
+        *_head(statement, "结算单（中期，未结束）" if statement.get("interim") else "结算单"),
+        *([_p(statement["interim"], "heading")] if statement.get("interim") else []),
         _p("一、服务费" if "tranche" not in statement else "一、本次付款", "heading"),
         _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]) if statement["fees"]
         else _p("本合同按分期付款结算，本期不单独计付服务费；本期扣款在下一次应付款中抵扣。"),

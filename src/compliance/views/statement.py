@@ -46,16 +46,17 @@ def fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int,
 
 
 def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None,
-           netted_later: bool = False) -> dict[str, Any]:
+           settled_in: str | None = None) -> dict[str, Any]:
     """The statement's sums. For a tranche (``paid`` given) what was already paid is taken off
-    and what the buyer owes the vendor (late-payment interest) is shown beside it. A month of a
-    contract paid in tranches (``netted_later``) owes nothing by itself: its deductions are
-    netted against the next tranche (see the tranche statement)."""
+    and what the buyer owes the vendor (late-payment interest) is shown beside it. A month that
+    is not paid by itself (``settled_in``: its payment cycle, or the next tranche) owes nothing
+    on its own: its net is settled there, and only that statement says who pays what (高米店
+    6.6: 不足抵扣的乙方补足 is judged on the cycle's payment, not on one month)."""
     deductions = outcome.deductions()
     net = gross - deductions
     remaining = net - (paid or ZERO)
     suspended = any(flag.kind == "payment_suspension" for flag in outcome.flags)
-    positive = max(remaining, ZERO)
+    positive = ZERO if settled_in else max(remaining, ZERO)
     payable = ZERO if suspended else positive
     return {
         "gross": money.as_json(gross),
@@ -64,11 +65,40 @@ def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None,
         **({"already_paid": money.as_json(paid)} if paid is not None else {}),
         "payable": money.as_json(payable),
         "withheld": money.as_json(positive - payable),
-        "owed_by_vendor": money.as_json(ZERO if netted_later else max(-remaining, ZERO)),
-        **({"netted_at_next_tranche": True} if netted_later else {}),
+        "owed_by_vendor": money.as_json(ZERO if settled_in else max(-remaining, ZERO)),
+        **({"settled_in": settled_in} if settled_in else {}),
         **({"owed_by_buyer": money.as_json(outcome.owed_by_buyer())} if paid is not None else {}),
-        "amount_in_words": money.in_words(payable),
+        "amount_in_words": money.in_words(net if settled_in else payable),
     }
+
+
+def payable_sentence(statement: dict[str, Any]) -> str:
+    """What the statement says is to be paid, in one Chinese sentence: the payable with its 大写,
+    or, for a month settled with its cycle or tranche, where its net goes."""
+    words = statement["amount_in_words"]
+    if statement.get("settled_in"):
+        return (f"本月不单独付款：净额 {money.grouped(Decimal(statement['net']))} 元（{words}）"
+                f"计入{statement['settled_in']}结算")
+    held = (f"，暂停支付 {money.grouped(Decimal(statement['withheld']))} 元"
+            if statement.get("withheld", "0.00") != "0.00" else "")
+    return f"本期应付 {money.grouped(Decimal(statement['payable']))} 元（{words}）{held}"
+
+
+def settled_in(loaded: LoadedContract, period: Period) -> str | None:
+    """Where a month's net is paid, when not by itself: with its payment cycle (高米店 3.2: 每
+    3 个月为一个支付周期), or, for a contract paid in tranches, against the next payment."""
+    contract = loaded.contract
+    if not contract.fees:
+        return "下一次应付款（分期付款）"
+    if not contract.pays_monthly and period.index <= loaded.period_count:
+        return f"第 {period.cycle} 支付周期"
+    return None
+
+
+def statement_day(span_end: date, as_of: date | None) -> date:
+    """The day a month or cycle statement is judged at: its last day once it is over, else the
+    day asked for (an interim statement of a month still running)."""
+    return span_end if as_of is None else min(as_of, span_end)
 
 
 def header(loaded: LoadedContract) -> dict[str, Any]:
@@ -89,29 +119,43 @@ def _interpretations(loaded: LoadedContract, outcome: Outcome,
             for clause in loaded.contract.clauses if clause.id in cited and clause.interpretation]
 
 
-def deliverable_progress(loaded: LoadedContract, book: FactsBook, period: Period) -> list[dict]:
-    """Each deliverable quota at the end of ``period``: due so far, delivered, late, overdue
-    (酒仙桥 2.2.1–2.2.11)."""
+def deliverable_progress(loaded: LoadedContract, book: FactsBook, period: Period,
+                         day: date) -> list[dict]:
+    """Each deliverable quota at ``day`` (the end of ``period`` or earlier): due so far,
+    delivered, late, overdue (酒仙桥 2.2.1–2.2.11)."""
     events = book.events_through(period.index)
-    return [quota_kind.progress(rule, events, period.end) for rule in loaded.rules
+    return [quota_kind.progress(rule, events, day) for rule in loaded.rules
             if rule.kind == "deliverable_quota"]
 
 
-def period_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict[str, Any]:
-    """The statement of one contract month."""
+def span_state(start: date, end: date, day: date) -> dict[str, Any]:
+    """Whether the month or cycle is over on ``day``; an interim statement says so."""
+    over = day >= end
+    return {"as_of": day.isoformat(), "over": over,
+            **({} if over else {"interim": f"截至 {day}，本期尚未结束（{start} 至 {end}），"
+                                           "以下为截至该日已记录事实的中期结算，不作为付款依据"})}
+
+
+def period_statement(loaded: LoadedContract, book: FactsBook, index: int,
+                     as_of: date | None = None) -> dict[str, Any]:
+    """The statement of one contract month, as of its last day (or ``as_of``, if earlier):
+    events dated later are not in it."""
     period = period_of(loaded.contract, index)
+    day = statement_day(period.end, as_of)
+    book = book.as_of(day, loaded.contract)
     outcome = settle_period_outcome(loaded, book, period)
     gross = loaded.contract.monthly_fee
     return {
         **header(loaded),
         "period": {**period.to_json(), "cycle": period.cycle},
+        **span_state(period.start, period.end, day),
         "rating": book.rating(index),
         "fees": _fees(loaded),
         "deductions": [line.to_json() for line in outcome.lines],
-        **totals(gross, outcome, netted_later=not loaded.contract.fees),
+        **totals(gross, outcome, settled_in=settled_in(loaded, period)),
         "flags": [flag.to_json() for flag in outcome.flags],
         "exposure_total": money.as_json(_exposure_total(outcome)),
-        "deliverables": deliverable_progress(loaded, book, period),
+        "deliverables": deliverable_progress(loaded, book, period, day),
         "counters": evaluator_for(loaded).standings(book, period, outcome),
         "interpretations": _interpretations(loaded, outcome),
         "fingerprint": fingerprint(loaded, book, index),
@@ -129,21 +173,30 @@ def _exposure_total(outcome: Outcome) -> Decimal:
     return sum(by_clause.values(), ZERO)
 
 
-def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int) -> dict[str, Any]:
-    """The statement of one payment cycle: the sum of its months, carrying their flags."""
+def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int,
+                    as_of: date | None = None) -> dict[str, Any]:
+    """The statement of one payment cycle: the sum of its months, carrying their flags, as of
+    the cycle's last day (or ``as_of``, if earlier)."""
     cycle: Cycle = cycle_of(loaded.contract, index)
+    day = statement_day(cycle.end, as_of)
+    book = book.as_of(day, loaded.contract)
     combined = Outcome()
     deductions, flags, fees = [], [], []
-    for period in cycle.periods:
+    begun = [period for period in cycle.periods if period.start <= day]
+    for period in begun:
         outcome = settle_period_outcome(loaded, book, period)
         combined.extend(outcome)
         deductions += [{"period": period.index, **line.to_json()} for line in outcome.lines]
         flags += [{"period": period.index, **flag.to_json()} for flag in outcome.flags]
         fees += [{"period": period.index, **fee} for fee in _fees(loaded)]
-    gross = loaded.contract.monthly_fee * len(cycle.periods)
+    gross = loaded.contract.monthly_fee * len(begun)
+    netted = evaluator_for(loaded).judge_balance(gross, combined.deductions())
+    combined.extend(netted)
+    flags += [flag.to_json() for flag in netted.flags]
     return {
         **header(loaded),
         "cycle": cycle.to_json(),
+        **span_state(cycle.start, cycle.end, day),
         "fees": fees,
         "deductions": deductions,
         **totals(gross, combined),

@@ -15,6 +15,7 @@ it gives feed the tranche facts that durable-rules judges.
 from __future__ import annotations
 
 from compliance.engine.term import Milestone
+from compliance.model.workdays import Deadline
 from compliance.engine.kinds.base import Rule
 
 STEP_ORDER = ("submitted", "revision", "reminder", "accepted")
@@ -47,7 +48,7 @@ def _walk(rule: Rule, view, deliverable: str) -> Milestone:
             resubmit_by = None
         elif role == "accepted":
             steps.append(f"{day} 甲方书面确认验收通过")
-            return done(calendar.add_calendar_days(day, 0), "甲方书面确认验收通过")
+            return done(Deadline(day, calendar.is_provisional(day)), "甲方书面确认验收通过")
         elif role == "revision":
             resubmit_by = calendar.add_working_days(day, params.revision_days).day
             steps.append(f"{day} 甲方提出修改意见；乙方应于 {resubmit_by} 前修改后重新提交")

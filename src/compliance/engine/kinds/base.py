@@ -145,8 +145,9 @@ def event_of_tranche(event_types: list[str] | tuple[str, ...], alias: str,
 
 
 def check(rule: Rule, tranche: dict[str, Any], met: bool, message: str,
-          facts: list[dict[str, Any]]) -> Check:
-    return Check(rule.clause, tranche["number"], met, message, rule.trace(facts, message))
+          facts: list[dict[str, Any]], status: str = "", postpones_to=None) -> Check:
+    return Check(rule.clause, tranche["number"], met, message, rule.trace(facts, message),
+                 status, postpones_to)
 
 
 def tranche_trace(tranche: dict[str, Any]) -> dict[str, Any]:

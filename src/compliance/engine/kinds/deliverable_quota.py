@@ -110,9 +110,10 @@ def label(rule: Rule) -> str:
 def facts(rule: Rule, tally) -> list[dict]:
     """The slots that turn late or overdue in the month being settled."""
     current = tally.period
-    return [slot.fact(rule, current) for slot in slots(rule, tally.events, current.end)
+    return [slot.fact(rule, current) for slot in slots(rule, tally.events, tally.as_of)
             if (slot.delivered and current.contains(slot.delivered) and slot.days_late)
-            or (slot.delivered is None and current.contains(slot.deadline))]
+            or (slot.delivered is None and current.contains(slot.deadline)
+                and slot.deadline <= tally.as_of)]
 
 
 def when(rule: Rule) -> list[dict]:

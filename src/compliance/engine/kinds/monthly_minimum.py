@@ -1,5 +1,6 @@
 """每月承诺量: a month whose recorded quantity is below the vendor's promise is flagged
-(城北 附件2 三: 承诺每月至少处理 1500 件案件). A month with no record counts as 0.
+(城北 附件2 三: 承诺每月至少处理 1500 件案件). A month with no record counts as 0. A month
+is judged only once it is over: before its last day has ended the shortfall is not known.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ def counters(rule: Rule) -> list[CounterSpec]:
 
 
 def when(rule: Rule) -> dict:
-    return {"all": [{"m": counter_fact(rule, "all", {"$lt": {"period": rule.params.minimum}})}]}
+    over = {"$and": [{"t": "month"}, {"over": 1}]}
+    return {"all": [{"o": over},
+                    {"m": counter_fact(rule, "all", {"$lt": {"period": rule.params.minimum}})}]}
 
 
 def then(rule: Rule, matched: dict) -> Outcome:

@@ -16,7 +16,7 @@ recorded before the termination.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from compliance.model import money
@@ -44,12 +44,14 @@ class Notice:
     given: date | None
     earliest: date | None
     sufficient: bool
+    note: str | None = None
+    """How ``earliest`` was moved past days off (《民法典》第二百零三条), if it was."""
 
     def to_json(self) -> dict:
         return {"required_days": self.required_days,
                 "given": self.given.isoformat() if self.given else None,
                 "earliest": self.earliest.isoformat() if self.earliest else None,
-                "sufficient": self.sufficient}
+                "sufficient": self.sufficient, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,16 @@ def settlement(rule: Rule, view, terminated_on: date | None = None,
     paid = sum((e.event.amount for e in payments), ZERO)
     penalty = (money.fen(params.penalty_rate * contract.base_amount(params.penalty_base))
                if params.penalty_rate else ZERO)
-    due = view.calendar.add(ended, params.offset, params.offset_unit) if params.offset else None
+    due = _due(view, ended, params)
     return Settlement(rule, ended, served, in_term, earned, how, paid, penalty, due,
                       _notice(rule, view, ended), outstanding, payments)
+
+
+def _due(view, ended: date, params) -> Deadline | None:
+    """N 日（或 N 个工作日）after the termination (酒仙桥 6.3: 三日内；规自委 6.8: 30 日), a last
+    day off moved to the next working day under 《民法典》第二百零三条 when the contract
+    keeps that rule (``view.calendar`` is the contract's); None when the contract sets none."""
+    return view.calendar.add(ended, params.offset, params.offset_unit) if params.offset else None
 
 
 def _earned(rule: Rule, view, ended: date, served: int, in_term: int) -> tuple[Decimal, str]:
@@ -149,11 +158,18 @@ def _earned(rule: Rule, view, ended: date, served: int, in_term: int) -> tuple[D
 
 
 def _notice(rule: Rule, view, ended: date) -> Notice | None:
+    """The latest notice before ``ended`` and the earliest day it allows: notice + N 日,
+    moved to the next working day if that is a day off (《民法典》第二百零三条, as the
+    contract says; 酒仙桥 6.5: 提前 60 日书面通知)."""
     params = rule.params
     if not params.notice_days:
         return None
-    notices = [e.event.date for e in view.of_type(params.notice_event) if e.event.date <= ended]
+    notices = [e.event.received or e.event.date for e in view.of_type(params.notice_event)
+               if (e.event.received or e.event.date) <= ended]
     given = max(notices, default=None)
-    earliest = given + timedelta(days=params.notice_days) if given else None
-    return Notice(params.notice_days, given, earliest, bool(earliest and earliest <= ended))
+    if given is None:
+        return Notice(params.notice_days, None, None, False)
+    earliest = view.calendar.add(given, params.notice_days, "calendar")
+    return Notice(params.notice_days, given, earliest.day, earliest.day <= ended,
+                  earliest.extension_note)
 

@@ -93,12 +93,14 @@ def trigger(rule: Rule, view) -> Trigger:
 
 
 def due(rule: Rule, start: date, calendar) -> tuple[Deadline, str]:
-    """The due date after the trigger, and how it was counted."""
+    """The due date after the trigger, and how it was counted. A date the contract writes
+    (``due_by``) is not a period and is never moved; "N 日内" ending on a day off is, under
+    《民法典》第二百零三条 when the contract keeps that rule on (``calendar`` says)."""
     params = rule.params
     if params.due_by is not None:
         return Deadline(params.due_by, False), f"合同约定于 {params.due_by} 前支付"
     deadline = calendar.add(start, params.offset, params.offset_unit)
     how = f"{start} 后 {params.offset} {UNIT_LABEL[params.offset_unit]}内：{deadline.day}"
-    if deadline.provisional:
+    if deadline.note:
         how += f"（{deadline.note}）"
     return deadline, how

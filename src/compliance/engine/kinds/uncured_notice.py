@@ -2,30 +2,45 @@
 (羊坊店 9.2(5): 经甲方通知后在 10 天内仍不改正的，甲方有权立即解除合同).
 
 Judged at the date of judgement (the ``as_of`` fact of a term session): a notice
-``n``, no cure dated from the notice to notice + N days (``c$not``), and the date
-of judgement past that last day.
+``n``, its cure period ``w`` (from the notice to its last day, notice + N days, moved to
+the next working day when that is a day off under 《民法典》第二百零三条 and the contract
+keeps that rule), no cure dated within the period (``c$not``), and the date of judgement
+past its last day. The periods are term facts, counted on the contract's calendar.
 """
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from compliance.engine.outcome import Outcome
 from compliance.engine.kinds.base import Rule, event_trace, of_types
 
+PERIOD = "cure_period"
+
+
+def term_facts(rule: Rule, view) -> list[dict]:
+    """The cure period of each notice recorded by the date of judgement: its last day, and
+    how it was moved past days off (《民法典》第二百零三条), if it was."""
+    notices = sorted({e.event.date for e in view.of_type(rule.params.notice)})
+    facts = []
+    for day in notices:
+        last = view.calendar.add_calendar_days(day, rule.params.days)
+        facts.append({"t": PERIOD, "rule": rule.id, "from": day.toordinal(),
+                      "last": last.day.toordinal(), "last_date": last.day.isoformat(),
+                      "note": last.extension_note or ""})
+    return facts
+
 
 def when(rule: Rule) -> dict:
-    days = rule.params.days
-    last_day = {"$add": {"$l": {"n": "ordinal"}, "$r": days}}
     cure = {"$and": [{"t": "event"}, of_types([rule.params.cured]),
-                     {"$gte": {"ordinal": {"n": "ordinal"}}}, {"$lte": {"ordinal": last_day}}]}
+                     {"$gte": {"ordinal": {"n": "ordinal"}}}, {"$lte": {"ordinal": {"w": "last"}}}]}
+    period = {"$and": [{"t": PERIOD}, {"rule": rule.id}, {"from": {"n": "ordinal"}}]}
     return {"all": [{"n": {"$and": [{"t": "event"}, of_types([rule.params.notice])]}},
-                    {"a": {"$and": [{"t": "as_of"}, {"$gt": {"ordinal": last_day}}]}},
+                    {"w": period},
+                    {"a": {"$and": [{"t": "as_of"}, {"$gt": {"ordinal": {"w": "last"}}}]}},
                     {"c$not": cure}]}
 
 
 def then(rule: Rule, matched: dict) -> Outcome:
-    notice = matched["n"]
-    last_day = date.fromisoformat(notice["date"]) + timedelta(days=rule.params.days)
+    notice, period = matched["n"], matched["w"]
+    note = f"；{period['note']}" if period["note"] else ""
     reason = (f"{rule.terms.event_label(notice['type'])}（{notice['date']}）后 {rule.params.days} 日内"
-              f"（至 {last_day}）未记录{rule.terms.event_label(rule.params.cured)}")
+              f"（至 {period['last_date']}{note}）未记录{rule.terms.event_label(rule.params.cured)}")
     return Outcome(flags=rule.flags(rule.params.flags, reason, [event_trace(notice)]))
