@@ -123,8 +123,10 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
                                 late_facts)
     _allocate(term, states)
     shared = loaded.termination_grounds
-    terminations = [termination_kind.settlement(rule, view,
-                                                shared=len(shared[rule.params.event_type]) > 1)
+    claims = [line for state in states for line in state.outcome.lines]
+    terminations = [termination_kind.settlement(
+                        rule, view, shared=len(shared[rule.params.event_type]) > 1,
+                        claimed_on=termination_kind.penalty_claimed_on(claims, rule.clause))
                     for rule in loaded.rules if rule.kind == "termination_settlement"]
     return Schedule(as_of, states, view.milestones, [t for t in terminations if t is not None])
 

@@ -60,7 +60,8 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
     lines, netted = _deductions(loaded, book, on, calendar)
     outstanding = sum((line.amount for line in lines), ZERO) - netted
     view = TermView(contract, book.events_through(max(book.files, default=0)), calendar, on)
-    settled = termination_kind.settlement(rule, view, on, outstanding)
+    settled = termination_kind.settlement(rule, view, on, outstanding,
+                                          claimed_on=termination_kind.penalty_claimed_on(lines, rule.clause))
     under = rule.params.settled_under or rule.clause
     extra = {"terminated_on": on.isoformat(), **({"calendar_sha256": calendar_digest}
                                                  if calendar_digest else {})}

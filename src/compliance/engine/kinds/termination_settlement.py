@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from compliance.model import money
-from compliance.model.facts import PAYMENT
+from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.model.workdays import Deadline
 from compliance.engine.kinds.base import Rule
 from compliance.engine.kinds.staffing import staff_days
@@ -69,6 +69,9 @@ class Settlement:
     outstanding: Decimal = ZERO
     """Deductions and claimed penalties not yet netted against a payment."""
     payments: list = field(default_factory=list)
+    claimed_on: str | None = None
+    """Where the buyer already claimed this clause's penalty: one breach, one penalty, so the
+    termination does not charge it again (it is among the deductions instead)."""
 
     @property
     def balance(self) -> Decimal:
@@ -82,6 +85,9 @@ class Settlement:
         if self.penalty:
             explanation += (f"；{PARTY_LABEL[params.penalty_payer]}应付违约金 "
                             f"{money.grouped(self.penalty)} 元")
+        if self.claimed_on:
+            explanation += (f"；第 {self.rule.clause} 条违约金已由甲方主张（{self.claimed_on}），"
+                            "计入扣款，不重复计收")
         if self.outstanding:
             explanation += f"；扣款（未在付款中抵扣的）{money.grouped(self.outstanding)} 元"
         return {
@@ -103,8 +109,19 @@ class Settlement:
                                                   "provisional": self.due.provisional,
                                                   "note": self.due.note},
             "notice": None if self.notice is None else self.notice.to_json(),
+            "penalty_claimed_on": self.claimed_on,
             "explanation": explanation,
         }
+
+
+def penalty_claimed_on(lines, clause: str) -> str | None:
+    """Where the buyer already claimed the penalty of ``clause`` (酒仙桥 6.3: 30% once, however
+    many statements or terminations mention the breach): the claim's date and file:line."""
+    claims = [line for line in lines if line.type == PENALTY_CLAIM and line.clause == clause]
+    if not claims:
+        return None
+    fact = claims[0].trace.facts[0]
+    return f"{fact['date']}，{fact.get('source', '')}".rstrip("，")
 
 
 def recorded_termination(rule: Rule, view, shared: bool = False) -> date | None:
@@ -116,8 +133,11 @@ def recorded_termination(rule: Rule, view, shared: bool = False) -> date | None:
 
 
 def settlement(rule: Rule, view, terminated_on: date | None = None,
-               outstanding: Decimal = ZERO, shared: bool = False) -> Settlement | None:
-    """The settlement on ``terminated_on``, or on the termination recorded (None if none)."""
+               outstanding: Decimal = ZERO, shared: bool = False,
+               claimed_on: str | None = None) -> Settlement | None:
+    """The settlement on ``terminated_on``, or on the termination recorded (None if none).
+    ``claimed_on`` names the claim of this clause's penalty already made, if any: the
+    penalty is then not charged again."""
     ended = terminated_on or recorded_termination(rule, view, shared)
     if ended is None:
         return None
@@ -128,10 +148,10 @@ def settlement(rule: Rule, view, terminated_on: date | None = None,
     payments = [e for e in view.of_type(PAYMENT) if e.event.date <= ended or terminated_on is None]
     paid = sum((e.event.amount for e in payments), ZERO)
     penalty = (money.fen(params.penalty_rate * contract.base_amount(params.penalty_base))
-               if params.penalty_rate else ZERO)
+               if params.penalty_rate and not claimed_on else ZERO)
     due = _due(view, ended, params)
     return Settlement(rule, ended, served, in_term, earned, how, paid, penalty, due,
-                      _notice(rule, view, ended), outstanding, payments)
+                      _notice(rule, view, ended), outstanding, payments, claimed_on)
 
 
 def _due(view, ended: date, params) -> Deadline | None:
