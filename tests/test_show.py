@@ -1,6 +1,6 @@
 """`compliance show`: the contract as a lawyer reads it, each clause's text above its encoding."""
 import pytest
-from conftest import CONTRACTS, run_cli
+from conftest import CONTRACTS, edited_contract, run_cli
 
 from compliance.engine.loading import load_contract
 
@@ -40,3 +40,25 @@ def test_an_unknown_clause_is_refused(capsys):
     code, _, err = run_cli(capsys, "show", "gaomidian-2025", "--clause", "4.7.9")
     assert code == 2
     assert "--clause: the contract has no clause 4.7.9 (valid: 1, 1.1, 1.2" in err
+
+
+def test_show_states_the_deadline_rule_and_its_interpretation_once_at_the_top(capsys):
+    code, out, _ = run_cli(capsys, "show", "chengbei-2025", "--clause", "四(二)")
+    assert code == 0
+    heading = out.split("━━")[0]
+    assert "期限顺延（《民法典》第二百零三条）：适用" in heading
+    assert "deadlines.extend_past_rest_days = true" in heading
+    assert "  解释：依《民法典》第二百零三条" in heading
+    assert out.count("期限顺延（《民法典》第二百零三条）") == 1
+
+
+def test_show_says_when_a_lawyer_switched_the_deadline_rule_off(tmp_path, capsys):
+    def switch_off(document):
+        document["deadlines"] = {"extend_past_rest_days": False,
+                                 "interpretation": "双方约定期限不因休假日顺延。"}
+    path = edited_contract(tmp_path, "chengbei-2025", switch_off)
+    code, out, _ = run_cli(capsys, "show", str(path), "--clause", "四(二)")
+    assert code == 0
+    assert "期限顺延（《民法典》第二百零三条）：不适用" in out
+    assert "deadlines.extend_past_rest_days = false" in out
+    assert "  解释：双方约定期限不因休假日顺延。" in out

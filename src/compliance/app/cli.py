@@ -41,6 +41,8 @@ from compliance.views.termination import print_termination, termination_statemen
 from compliance.views.whatif import Addition, parse_addition, preview
 from compliance.model.today import beijing_today
 from compliance.model.workdays import WorkCalendar, calendar
+from compliance.account.build import contract_account
+from compliance.render.account_text import print_account
 
 EXIT_USER_ERROR = 2
 
@@ -139,6 +141,13 @@ def _parser() -> argparse.ArgumentParser:
     ledger_.add_argument("--out", type=Path, default=REPORTS_DIR,
                          help="output folder for --xlsx (default: reports/)")
     _judgement_options(ledger_)
+
+    account = commands.add_parser("account", help="the contract's account as of a day: every amount "
+                                                  "with its clause, date and source, and who owes whom")
+    account.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    account.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    account.add_argument("--json", action="store_true", help="print the account as JSON")
+    _judgement_options(account)
 
     diff = commands.add_parser("diff", help="what changed between two statements of the same span")
     diff.add_argument("before", metavar="A.json", type=Path, help="the statement issued first")
@@ -294,8 +303,9 @@ def _summary(statement: dict) -> None:
     print(f"{statement['contract_title']}  {span_label(statement)}")
     if "tranche" in statement:
         _tranche_summary(statement)
-    if statement.get("interim"):
-        print(f"  ！{statement['interim']}")
+    for key in ("estimated", "interim"):
+        if statement.get(key):
+            print(f"  ！{statement[key]}")
     if "period" in statement and not statement["fees"]:
         print(f"  本合同按分期付款，本期扣款 {statement['deductions_total']} 在下一次应付款中抵扣"
               "（见 compliance schedule）")
@@ -383,6 +393,18 @@ def _ledger(args: argparse.Namespace) -> int:
         print_ledger(item)
     if args.xlsx:
         print(f"wrote {target}", file=sys.stderr if args.json or args.csv else sys.stdout)
+    return 0
+
+
+def _account(args: argparse.Namespace) -> int:
+    loaded, book = _contract_and_facts(args)
+    calendar_, _ = _calendar(args)
+    item = contract_account(loaded, book, _as_of(args), calendar_).to_json()
+    if args.json:
+        sys.stdout.write(output.statement_json(item).decode("utf-8"))
+    else:
+        print(f"{loaded.contract.title}  账户（截至 {item['as_of']}）")
+        print_account(item)
     return 0
 
 
@@ -478,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
-               "preview": _preview, "diff": _diff, "ledger": _ledger,
+               "preview": _preview, "diff": _diff, "ledger": _ledger, "account": _account,
                "serve": _serve}[args.command]
     try:
         return handler(args)

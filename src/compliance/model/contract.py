@@ -88,6 +88,15 @@ class EventType(Strict):
     optional: list[EventField] = []
 
 
+ACCOUNT_EVENT_TYPES = {
+    "vendor_payment": {"label": "乙方支付（补足扣款或退还款项）", "requires": ["amount"]},
+    "interest_paid": {"label": "甲方支付迟延付款违约金", "requires": ["amount"]},
+}
+"""Payments every contract's account takes whether or not a clause names them: what the
+vendor pays the buyer (高米店 6.6 补足, a refund on termination) and the interest the buyer
+pays. A contract may declare them itself; otherwise they are added as here."""
+
+
 class Deliverable(Strict):
     """A 服务成果 the vendor submits (a report, a training session), priced by lines of the
     quote table where the contract has one."""
@@ -170,6 +179,14 @@ class Contract(Strict):
     ratings: list[str] = []
     event_types: dict[str, EventType]
     clauses: list[Clause]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _account_event_types(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("event_types"), dict):
+            data = {**data, "event_types": {**data["event_types"], **{
+                name: spec for name, spec in ACCOUNT_EVENT_TYPES.items() if name not in data["event_types"]}}}
+        return data
 
     @model_validator(mode="after")
     def _references(self) -> "Contract":

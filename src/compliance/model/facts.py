@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 PAYMENT = "payment_made"
 """The event type of a payment the buyer made (date, amount, tranche)."""
 PENALTY_CLAIM = "penalty_claimed"
+VENDOR_PAYMENT = "vendor_payment"
+"""The event type of a payment the vendor made to the buyer (补足, a refund)."""
+INTEREST_PAID = "interest_paid"
+"""The event type of the buyer's payment of late-payment interest."""
 """The event type of the buyer's decision to claim a penalty (clause, optional amount)."""
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from compliance.model import money
 from compliance.render import textable
+from compliance.render.account_text import account_sentence
 
 PERIOD_COLUMNS = (("period", "期"), ("start", "开始"), ("end", "结束"), ("gross", "应结算"),
                   ("deductions_total", "扣款"), ("net", "净额"), ("payable", "本期应付"),
@@ -42,7 +43,7 @@ def print_ledger(item: dict[str, Any]) -> None:
             + [_yuan(row["running"][key]) for key, _ in RUNNING_COLUMNS] for row in item["periods"]]
     print(textable.render(header, rows, right=set(range(2, len(header)))))
     if any(not row["recorded"] for row in item["periods"]):
-        print("* 该月没有事实文件，按无记录结算")
+        print("* 无事实文件，按无扣款估算（不是可签署的结算单）")
     totals = item["totals"]
     print(f"扣款合计 {_yuan(totals['deductions_total'])} 元，占合同总价款 "
           f"{_yuan(item['total_price'])} 元的 {totals['deductions_share']}")
@@ -52,6 +53,7 @@ def print_ledger(item: dict[str, Any]) -> None:
         print(f"甲方可主张而尚未主张的违约金 {_yuan(item['exposure_total'])} 元")
     for counter in item["counters"]:
         print(f"  # [{counter['clause']}] {counter['text']}")
+    print(account_sentence(item["account"]) + "（明细见 compliance account）")
     if item["payments_due"]:
         print("待付款项：")
     for payment in item["payments_due"]:

@@ -278,6 +278,13 @@ def _indented(text: str, style: str, depth: int) -> Paragraph:
     return paragraph
 
 
+def _subtitle(statement: dict[str, Any]) -> str:
+    """结算单, or what keeps it from being one to sign: no facts file, or a month still running."""
+    if statement.get("estimated"):
+        return "估算单（无事实文件，不作为结算依据）"
+    return "结算单（中期，未结束）" if statement.get("interim") else "结算单"
+
+
 def _story(statement: dict[str, Any], contract: Contract) -> list[Any]:
     if "ground" in statement:
         return [*_head(statement, "解除结算单"), *_termination_story(statement),
@@ -285,8 +292,8 @@ def _story(statement: dict[str, Any], contract: Contract) -> list[Any]:
                 KeepTogether([_p("签章", "heading"), _signatures()])]
     wide = _period_column(statement)
     story: list[Any] = [
-        *_head(statement, "结算单（中期，未结束）" if statement.get("interim") else "结算单"),
-        *([_p(statement["interim"], "heading")] if statement.get("interim") else []),
+        *_head(statement, _subtitle(statement)),
+        *[_p(statement[key], "heading") for key in ("estimated", "interim") if statement.get(key)],
         _p("一、服务费" if "tranche" not in statement else "一、本次付款", "heading"),
         _table(_fee_rows(statement), ([10] if wide else []) + [18, 115, 37]) if statement["fees"]
         else _p("本合同按分期付款结算，本期不单独计付服务费；本期扣款在下一次应付款中抵扣。"),

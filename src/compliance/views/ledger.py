@@ -20,6 +20,7 @@ from compliance.render.progress import progress
 from compliance.views.schedule_view import schedule_listing
 from compliance.views.whatif import month_statement
 from compliance.model.workdays import WorkCalendar
+from compliance.account.build import contract_account
 
 SCHEMA = "compliance.ledger/1"
 ZERO = Decimal("0")
@@ -31,11 +32,11 @@ def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
            calendar: WorkCalendar) -> dict[str, Any]:
     contract = loaded.contract
     last = max((n for n in book.files), default=0)
-    periods = [p for p in all_periods(contract) if p.index <= last]
+    periods = [p for p in all_periods(contract) if p.index <= last and p.start <= as_of]
     running = dict.fromkeys(RUNNING, ZERO)
     rows, deductions, statement = [], [], None
     for period in progress(periods, f"{contract.short_name} 逐月结算"):
-        statement = month_statement(loaded, book, period.index)
+        statement = month_statement(loaded, book, period.index, as_of=as_of)
         row = _row(statement, period.index in book.files, _paid(book, period.index))
         for key in RUNNING:
             running[key] += Decimal(row[key])
@@ -53,6 +54,7 @@ def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
         "counters": statement["counters"] if statement else [],
         "exposure_total": statement["exposure_total"] if statement else "0.00",
         "payments_due": payments_due(schedule_listing(loaded, book, as_of, calendar)),
+        "account": contract_account(loaded, book, as_of, calendar).to_json(),
     }
 
 

@@ -23,6 +23,7 @@ from compliance.errors import UserError
 from compliance.model.facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
 from compliance.model.periods import period as period_of
 from compliance.views.statement import period_statement
+from compliance.account.build import NO_FACTS
 
 ADD = re.compile(r"^(?P<type>[a-z_]+)=(?P<number>\d+(\.\d{1,2})?)$")
 SOURCE = "假设"
@@ -80,11 +81,16 @@ def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
 
 
 def month_statement(loaded: LoadedContract, book: FactsBook, index: int,
-                    additions: list[Addition] = (), rating: str | None = None) -> dict[str, Any]:
-    """The statement of month ``index`` as recorded (a month without a facts file is settled
-    as empty), or with the additions and the rating supposed."""
-    return period_statement(loaded, hypothetical_book(loaded, book, index, list(additions), rating),
-                            index)
+                    additions: list[Addition] = (), rating: str | None = None,
+                    as_of=None) -> dict[str, Any]:
+    """The statement of month ``index`` as recorded, or with the additions and the rating
+    supposed. A month without a facts file is settled as empty and says so: it is an
+    estimate, never a statement to sign."""
+    statement = period_statement(loaded, hypothetical_book(loaded, book, index, list(additions),
+                                                           rating), index, as_of)
+    if index not in book.files:
+        statement["estimated"] = NO_FACTS
+    return statement
 
 
 def preview(loaded: LoadedContract, book: FactsBook, index: int, additions: list[Addition],

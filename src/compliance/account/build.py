@@ -1,0 +1,132 @@
+"""The account of one contract as of a day: every amount that has arisen by the end of that
+(Beijing) day, as an entry (``entry.py``).
+
+durable-rules still decides which rules fire: the entries are what the settlements produced
+(``engine.evaluation`` for months, ``engine.schedule`` for tranches) and what the facts record
+as paid. Nothing dated after the day is in the account; an obligation whose deadline has not
+passed is not a breach in it.
+
+* A contract paid by fees (高米店 3.1) earns each month's fee on the month's last day; a month
+  without a facts file is earned as recorded empty, and says so.
+* A contract paid in tranches (羊坊店 3.2) earns each tranche on its trigger day, due on its
+  due date.
+* Deductions arise on the day of the latest fact behind them; a claimed penalty is a
+  ``penalty`` entry, once per claim; late-payment interest owed by the buyer runs to the day.
+* Payments: the buyer's (``payment_made``, ``interest_paid``) and the vendor's
+  (``vendor_payment``).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from compliance.account.entry import KIND_LABELS, Entry
+from compliance.engine.evaluation import settle_period_outcome
+from compliance.engine.loading import LoadedContract
+from compliance.engine.outcome import Line
+from compliance.engine.schedule import payment_schedule
+from compliance.model import money
+from compliance.model.facts import INTEREST_PAID, PAYMENT, PENALTY_CLAIM, VENDOR_PAYMENT, FactsBook
+from compliance.model.periods import all_periods
+from compliance.model.workdays import WorkCalendar
+
+ZERO = Decimal("0")
+NO_FACTS = "无事实文件，按无扣款估算"
+PAYMENT_KINDS = {PAYMENT: "paid_to_vendor", VENDOR_PAYMENT: "paid_by_vendor", INTEREST_PAID: "interest_paid"}
+
+
+@dataclass(frozen=True)
+class Account:
+    contract: str
+    as_of: date
+    entries: tuple[Entry, ...]
+
+    @property
+    def balance(self) -> Decimal:
+        """What the buyer owes the vendor (negative: what the vendor owes the buyer)."""
+        return sum((entry.signed for entry in self.entries), ZERO)
+
+    def total(self, kind: str) -> Decimal:
+        return sum((entry.amount for entry in self.entries if entry.kind == kind), ZERO)
+
+    def to_json(self) -> dict[str, Any]:
+        balance = self.balance
+        return {"schema": "compliance.account/1", "contract": self.contract,
+                "as_of": self.as_of.isoformat(),
+                "entries": [entry.to_json() for entry in self.entries],
+                "totals": {kind: money.as_json(self.total(kind)) for kind in KIND_LABELS},
+                "balance": money.as_json(balance),
+                "buyer_owes": money.as_json(max(balance, ZERO)),
+                "vendor_owes": money.as_json(max(-balance, ZERO)),
+                "balance_in_words": money.in_words(abs(balance))}
+
+
+def contract_account(loaded: LoadedContract, book: FactsBook, as_of: date,
+                     calendar: WorkCalendar) -> Account:
+    """The account of ``loaded`` as of the end of ``as_of``."""
+    known = book.as_of(as_of, loaded.contract)
+    entries = _tranche_entries(loaded, book, as_of, calendar) if loaded.tranches \
+        else _monthly_entries(loaded, known, as_of)
+    entries += _payments(known)
+    ordered = sorted(entries, key=lambda e: (e.arose, list(KIND_LABELS).index(e.kind), e.id))
+    return Account(loaded.contract.id, as_of, tuple(ordered))
+
+
+def _monthly_entries(loaded: LoadedContract, book: FactsBook, as_of: date) -> list[Entry]:
+    """Each month over by ``as_of`` earns its fee; each month begun has its deductions."""
+    contract, entries = loaded.contract, []
+    for period in all_periods(contract):
+        if period.start > as_of:
+            break
+        recorded = period.index in book.files
+        if period.end <= as_of:
+            entries += [Entry(f"earned:{fee.id}:P{period.index:02d}", "earned", fee.clause, period.end,
+                              None, fee.monthly, f"第 {period.index} 期 {fee.label}", "",
+                              "" if recorded else NO_FACTS) for fee in contract.fees]
+        if recorded:
+            entries += [_line_entry(line, as_of) for line in
+                        settle_period_outcome(loaded, book, period).lines]
+    return entries
+
+
+def _tranche_entries(loaded: LoadedContract, book: FactsBook, as_of: date,
+                     calendar: WorkCalendar) -> list[Entry]:
+    """Each tranche triggered by ``as_of`` is earned; the lines netted against the tranches."""
+    entries = []
+    for state in payment_schedule(loaded, book, as_of, calendar).tranches:
+        if state.trigger.day is not None and state.trigger.day <= as_of:
+            entries.append(Entry(f"earned:tranche-{state.number}", "earned", state.rule.clause,
+                                 state.trigger.day, state.due.day if state.due else None,
+                                 state.amount, state.label, state.rule.id))
+        entries += [_line_entry(line, as_of) for line in state.outcome.lines]
+    return entries
+
+
+def _line_entry(line: Line, as_of: date) -> Entry:
+    """A statement line as an entry: a deduction, a claimed penalty, or interest the buyer owes."""
+    kind = ("interest" if line.owed_by == "buyer" else
+            "penalty" if line.type == PENALTY_CLAIM else "deduction")
+    arose = date.fromisoformat(line.trace.arose()) if line.trace.arose() else as_of
+    if kind == "interest":
+        key = f"tranche-{line.tranche}"
+        arose = as_of
+    else:
+        facts = "|".join(f"{f.get('source', '')}@{f.get('date', '')}" for f in line.trace.facts)
+        key = hashlib.sha256(f"{line.type}|{facts}".encode()).hexdigest()[:12]
+    sources = "、".join(f["source"] for f in line.trace.facts if f.get("source"))
+    return Entry(f"{kind}:{line.clause}:{key}", kind, line.clause, arose, None, line.amount,
+                 line.explanation, sources or line.trace.rule)
+
+
+def _payments(book: FactsBook) -> list[Entry]:
+    """Every payment recorded: the buyer's, the vendor's, and interest paid."""
+    return [Entry(f"{PAYMENT_KINDS[e.event.type]}:{e.source}", PAYMENT_KINDS[e.event.type],
+                  None, e.event.date, None, e.event.amount,
+                  KIND_LABELS[PAYMENT_KINDS[e.event.type]] + (f"（第 {e.event.tranche} 次付款）"
+                                                              if e.event.tranche else ""),
+                  e.source, e.event.ref or "")
+            for e in book.events_through(max(book.files, default=0))
+            if e.event.type in PAYMENT_KINDS and e.event.amount is not None]
