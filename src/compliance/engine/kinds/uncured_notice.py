@@ -16,12 +16,13 @@ PERIOD = "cure_period"
 
 
 def term_facts(rule: Rule, view) -> list[dict]:
-    """The cure period of each notice recorded by the date of judgement: its last day, and
-    how it was moved past days off (《民法典》第二百零三条), if it was."""
-    notices = sorted({e.event.date for e in view.of_type(rule.params.notice)})
+    """The cure period of each notice recorded by the date of judgement, counted from the day it
+    reached the vendor (``received``; 羊坊店 第十一条), else the day sent: its last day, and how it
+    was moved past days off (《民法典》第二百零三条), if it was."""
+    reached = {e.event.date: e.event.received or e.event.date for e in view.of_type(rule.params.notice)}
     facts = []
-    for day in notices:
-        last = view.calendar.add_calendar_days(day, rule.params.days)
+    for day in sorted(reached):
+        last = view.calendar.add_calendar_days(reached[day], rule.params.days)
         facts.append({"t": PERIOD, "rule": rule.id, "from": day.toordinal(),
                       "last": last.day.toordinal(), "last_date": last.day.isoformat(),
                       "note": last.extension_note or ""})

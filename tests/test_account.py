@@ -1,0 +1,165 @@
+"""The account: every view is the account as of a day, and the views agree on who owes whom.
+
+Each test here failed before the account existed (issue "Money that adds up"): facts from
+after the as-of day counted, deadlines were judged before they came, a late invoice never
+lifted a hold, the as-of day followed the machine's time zone, and the ledger left out
+payments after the term and the buyer's interest."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+from conftest import CONTRACTS, EXAMPLES, run_cli
+
+from compliance.account.build import contract_account
+from compliance.engine.loading import load_contract
+from compliance.model.facts import load_facts
+from compliance.model.workdays import calendar
+from compliance.views.ledger import ledger
+from compliance.views.schedule_view import schedule_listing
+from compliance.views.statement import cycle_statement, period_statement, tranche_statement
+
+ZERO = Decimal("0")
+
+
+def _book(contract_id: str, folder=None):
+    loaded = load_contract(CONTRACTS / f"{contract_id}.yaml")
+    return loaded, load_facts(folder or EXAMPLES / contract_id, loaded)
+
+
+def test_every_view_agrees_with_the_account_on_the_balance():
+    """earned − deductions − penalties + interest − paid to the vendor + paid by the vendor
+    = the balance, and the ledger shows the same account."""
+    for contract_id, day in [("chengbei-2025", "2026-09-01"), ("yangfangdian-2026", "2026-12-31"),
+                             ("ghzrzw-chaoyang-2023", "2023-12-31"), ("gaomidian-2025", "2026-02-01"),
+                             ("jiuxianqiao-2025", "2025-09-01")]:
+        loaded, book = _book(contract_id)
+        as_of = date.fromisoformat(day)
+        account = contract_account(loaded, book, as_of, calendar())
+        totals = {kind: account.total(kind) for kind in
+                  ("earned", "deduction", "penalty", "interest", "paid_to_vendor", "paid_by_vendor",
+                   "interest_paid")}
+        expected = (totals["earned"] + totals["interest"] + totals["paid_by_vendor"]
+                    - totals["deduction"] - totals["penalty"] - totals["paid_to_vendor"]
+                    - totals["interest_paid"])
+        assert account.balance == expected, contract_id
+        assert ledger(loaded, book, as_of, calendar())["account"] == account.to_json(), contract_id
+
+
+def test_chengbei_account_holds_the_payment_after_the_term_and_the_buyers_interest():
+    loaded, book = _book("chengbei-2025")
+    account = contract_account(loaded, book, date(2026, 9, 1), calendar()).to_json()
+    payments = [e for e in account["entries"] if e["kind"] == "paid_to_vendor"]
+    assert [(p["arose"], p["amount"]) for p in payments] == [
+        ("2025-07-08", "957600.00"), ("2026-08-20", "628824.00")]
+    assert account["totals"]["interest"] == "114912.00"
+    assert account["buyer_owes"] == "114912.00"
+
+
+def test_the_account_as_of_a_day_leaves_out_what_came_after(write_facts):
+    """羊坊店: a loss dated 07-20 is not in the account, nor on the tranche, as of 07-15."""
+    folder = write_facts("yangfangdian-2026", 5, [
+        {"type": "property_loss", "date": "2026-07-20", "amount": Decimal("8000.00"), "ref": "损失-01"}])
+    loaded, book = _book("yangfangdian-2026", folder)
+    before = contract_account(loaded, book, date(2026, 7, 15), calendar())
+    after = contract_account(loaded, book, date(2026, 7, 20), calendar())
+    assert before.total("deduction") == ZERO
+    assert after.total("deduction") == Decimal("8000.00")
+    statement = tranche_statement(loaded, book, 2, date(2026, 7, 15), calendar())
+    assert statement["deductions"] == []
+
+
+def test_an_amount_threshold_right_arises_on_its_day_not_before(write_facts):
+    """羊坊店 9.2(3): losses of 31,000 reached on 09-10 give no right on a 09-07 statement."""
+    write_facts("yangfangdian-2026", 6, [
+        {"type": "property_loss", "date": "2026-08-20", "amount": Decimal("20000.00")}])
+    folder = write_facts("yangfangdian-2026", 7, [
+        {"type": "property_loss", "date": "2026-09-10", "amount": Decimal("11000.00")}])
+    loaded, book = _book("yangfangdian-2026", folder)
+    early = tranche_statement(loaded, book, 1, date(2026, 9, 7), calendar())
+    late = tranche_statement(loaded, book, 1, date(2026, 9, 10), calendar())
+    assert [f for f in early["flags"] if f["clause"] == "9.2(3)"] == []
+    assert [f["kind"] for f in late["flags"] if f["clause"] == "9.2(3)"] == ["termination_right"]
+
+
+def test_a_monthly_minimum_is_judged_only_once_the_month_is_over(write_facts):
+    """城北 附件2.三: 900 cases by mid-month is no shortfall yet; at the month's end it is."""
+    folder = write_facts("chengbei-2025", 3, [
+        {"type": "cases_handled", "date": "2025-08-10", "count": 900}])
+    loaded, book = _book("chengbei-2025", folder)
+    period = period_statement(loaded, book, 3, as_of=date(2025, 8, 15))
+    assert period["interim"] and not period["over"]
+    assert [f for f in period["flags"] if f["clause"] == "附件2.三"] == []
+    whole = period_statement(loaded, book, 3)
+    assert [f["clause"] for f in whole["flags"]].count("附件2.三") == 1
+
+
+def test_a_late_invoice_lifts_the_hold_and_moves_the_due_date(write_facts):
+    """规自委 3.3: an invoice of 12-04, after the 11-30 date, ends the suspension."""
+    folder = write_facts("ghzrzw-chaoyang-2023", 7, [
+        {"type": "invoice_received", "date": "2023-12-04", "tranche": 2}])
+    loaded, book = _book("ghzrzw-chaoyang-2023", folder)
+    before = tranche_statement(loaded, book, 2, date(2023, 12, 2), calendar())
+    after = tranche_statement(loaded, book, 2, date(2023, 12, 5), calendar())
+    assert before["tranche"]["status"] == "suspended"
+    assert [c["status"] for c in after["checks"] if c["clause"] == "3.3"] == ["met_late"]
+    assert not [f for f in after["flags"] if f["kind"] == "payment_suspension"]
+    assert after["tranche"]["due"]["date"] == "2023-12-04"
+    assert "未记录" not in json.dumps(after["checks"], ensure_ascii=False)
+
+
+def test_a_rejected_or_short_invoice_meets_no_condition(write_facts):
+    """羊坊店 3.4 正规足额: an invoice rejected, or for less than the payment, does not count."""
+    folder = write_facts("yangfangdian-2026", 9, [
+        {"type": "invoice_received", "date": "2026-11-10", "tranche": 2, "accepted": False},
+        {"type": "invoice_received", "date": "2026-11-12", "tranche": 2, "amount": Decimal("700000.00")}])
+    loaded, book = _book("yangfangdian-2026", folder)
+    statement = tranche_statement(loaded, book, 2, date(2026, 11, 20), calendar())
+    assert [c["status"] for c in statement["checks"] if c["clause"] == "3.4"] == ["missing"]
+    assert statement["withheld"] == "741240.00"
+
+
+def test_a_cycle_and_its_months_agree_on_who_owes_what():
+    """高米店: months say their net goes to the cycle; only the cycle says what is paid,
+    withheld or made good, and its deductions are the sum of its months'."""
+    loaded, book = _book("gaomidian-2025")
+    cycle = cycle_statement(loaded, book, 1)
+    months = [period_statement(loaded, book, n) for n in (1, 2, 3)]
+    assert sum(Decimal(m["deductions_total"]) for m in months) == Decimal(cycle["deductions_total"])
+    assert all(m["owed_by_vendor"] == m["payable"] == "0.00" for m in months)
+    assert {m["settled_in"] for m in months} == {"第 1 支付周期"}
+    account = contract_account(loaded, book, date(2026, 1, 27), calendar())
+    assert account.balance == Decimal(cycle["net"])
+
+
+def test_the_default_as_of_day_is_the_beijing_date_whatever_the_machines_zone():
+    """At 07:00 Beijing time a UTC machine's own date is still yesterday."""
+    code = ("import os,time; from compliance.model.today import beijing_today;"
+            "import pendulum; print(beijing_today() == pendulum.now('Asia/Shanghai').date())")
+    for zone in ("UTC", "America/Los_Angeles", "Asia/Shanghai"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**os.environ, "TZ": zone}, check=True).stdout
+        assert out.strip() == "True", zone
+
+
+def test_account_command_prints_who_owes_whom(capsys):
+    code, out, _ = run_cli(capsys, "account", "chengbei-2025", str(EXAMPLES / "chengbei-2025"),
+                           "--as-of", "2026-09-01")
+    assert code == 0
+    assert "截至 2026-09-01：甲方尚欠乙方 114,912.00 元（人民币壹拾壹万肆仟玖佰壹拾贰元整）" in out
+    code, out, _ = run_cli(capsys, "account", "chengbei-2025", str(EXAMPLES / "chengbei-2025"),
+                           "--as-of", "2026-09-01", "--json")
+    assert json.loads(out)["balance"] == "114912.00"
+
+
+def test_schedule_as_of_a_day_before_a_deadline_shows_nothing_breached(write_facts):
+    """羊坊店 3.4 on 11-05: the invoice deadline (11-17) has not come; nothing is withheld."""
+    folder = write_facts("yangfangdian-2026", 9, [])
+    loaded, book = _book("yangfangdian-2026", folder)
+    listing = schedule_listing(loaded, book, date(2026, 11, 5), calendar())
+    second = next(row for row in listing["tranches"] if row["number"] == 2)
+    assert second["withheld"] == "0.00" and second["status"] != "suspended"
