@@ -75,8 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     settle = commands.add_parser("settle", help="settle a contract month or a payment cycle")
-    settle.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    settle.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(settle)
     _span_options(settle)
     settle.add_argument("--json", action="store_true", help="print the statement JSON instead of "
                                                             "the summary")
@@ -86,8 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="why each number of a statement: clause, rule, "
                                                   "facts and arithmetic, as a tree")
-    explain.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    explain.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(explain)
     _span_options(explain)
     which = explain.add_mutually_exclusive_group()
     which.add_argument("--line", type=_positive, metavar="K",
@@ -96,15 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     _judgement_options(explain)
 
     schedule = commands.add_parser("schedule", help="every tranche or cycle: due date and status")
-    schedule.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    schedule.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(schedule)
     schedule.add_argument("--json", action="store_true", help="print the schedule as JSON")
     _judgement_options(schedule)
 
     terminate = commands.add_parser("terminate", help="what each side owes if the contract ends "
                                                       "on a day under a clause")
-    terminate.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    terminate.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(terminate)
     terminate.add_argument("--on", type=_day, required=True, metavar="YYYY-MM-DD",
                            help="the day the contract ends (the last day served)")
     terminate.add_argument("--reason", required=True, metavar="CLAUSE",
@@ -119,8 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
     preview = commands.add_parser("preview", help="for vendors: a month with hypothetical events "
                                                   "added, beside the recorded one (nothing written)")
-    preview.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    preview.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(preview)
     preview.add_argument("--period", type=_positive, required=True,
                          help="contract month number (1 = first month)")
     preview.add_argument("--add", action="append", default=[], type=_addition, metavar="TYPE=N",
@@ -131,8 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ledger_ = commands.add_parser("ledger", help="for finance staff: every month to date, running "
                                                  "totals, deductions by clause, payments due")
-    ledger_.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    ledger_.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(ledger_)
     form = ledger_.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print the ledger as JSON")
     form.add_argument("--csv", action="store_true", help="print the months as CSV")
@@ -144,8 +138,7 @@ def _parser() -> argparse.ArgumentParser:
 
     account = commands.add_parser("account", help="the contract's account as of a day: every amount "
                                                   "with its clause, date and source, and who owes whom")
-    account.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    account.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    _contract_and_facts_arguments(account)
     account.add_argument("--json", action="store_true", help="print the account as JSON")
     _judgement_options(account)
 
@@ -184,6 +177,12 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     return parser
+
+
+def _contract_and_facts_arguments(parser: argparse.ArgumentParser) -> None:
+    """CONTRACT FACTS_DIR, as every command that settles something takes them."""
+    parser.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    parser.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
 
 
 def _span_options(parser: argparse.ArgumentParser) -> None:

@@ -78,29 +78,27 @@ class Evaluator:
     def settle(self, book: FactsBook, period: Period, gross: Decimal,
                paid_alone: bool = True) -> Outcome:
         """The lines and flags the contract's rules produce for ``period``. A month paid by
-        itself is also netted (its balance judged); a month paid with its cycle or against a
-        tranche is netted there (``judge_balance``)."""
+        itself is also netted (its balance judged, in the same session); a month paid with its
+        cycle or against a tranche is netted there (``judge_balance``)."""
         tally = _tally(self.loaded, book, period)
         self._tally = tally
         session = self._ruleset.session()
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
             outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
+            if paid_alone:
+                outcome.extend(_merge(session.assert_facts(
+                    [_balance(gross, outcome.deductions())])))
         finally:
             session.close()
-        if paid_alone:
-            outcome.extend(self.judge_balance(gross, outcome.deductions()))
         return in_reading_order(outcome)
 
     def judge_balance(self, gross: Decimal, deductions: Decimal) -> Outcome:
         """What the netting rules say of a payment of ``gross`` less ``deductions`` (高米店 6.6:
         不足抵扣的，乙方应于 3 日内补足), judged on the span that is paid."""
-        balance = {"t": "balance", "gross_fen": money.to_fen_int(gross),
-                   "deductions_fen": money.to_fen_int(deductions),
-                   "net_fen": money.to_fen_int(gross - deductions)}
         session = self._ruleset.session()
         try:
-            return _merge(session.assert_facts([balance]))
+            return _merge(session.assert_facts([_balance(gross, deductions)]))
         finally:
             session.close()
 
@@ -180,6 +178,13 @@ class Evaluator:
         return [{"t": "subtotal", "prefix": prefix,
                  "amount_fen": money.to_fen_int(outcome.deductions(prefix))}
                 for prefix in self._subtotals]
+
+
+def _balance(gross: Decimal, deductions: Decimal) -> dict[str, Any]:
+    """The fact the netting rules match: what is paid, what is deducted, what is left."""
+    return {"t": "balance", "gross_fen": money.to_fen_int(gross),
+            "deductions_fen": money.to_fen_int(deductions),
+            "net_fen": money.to_fen_int(gross - deductions)}
 
 
 def _tally(loaded: LoadedContract, book: FactsBook, period: Period) -> Tally:
