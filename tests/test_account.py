@@ -163,3 +163,42 @@ def test_schedule_as_of_a_day_before_a_deadline_shows_nothing_breached(write_fac
     listing = schedule_listing(loaded, book, date(2026, 11, 5), calendar())
     second = next(row for row in listing["tranches"] if row["number"] == 2)
     assert second["withheld"] == "0.00" and second["status"] != "suspended"
+
+
+def test_a_late_invoices_new_due_date_ending_on_a_day_off_moves_to_the_next_working_day(write_facts):
+    """羊坊店 3.4 with 《民法典》第二百零三条: an invoice of 2026-11-25, after the 11-17 deadline,
+    makes tranche 2 fall due ten days later, on Saturday 12-05, so on Monday 12-07."""
+    folder = write_facts("yangfangdian-2026", 9, [
+        {"type": "invoice_received", "date": "2026-11-25", "tranche": 2}])
+    loaded, book = _book("yangfangdian-2026", folder)
+    statement = tranche_statement(loaded, book, 2, date(2026, 12, 10), calendar())
+    [condition] = [c for c in statement["checks"] if c["clause"] == "3.4"]
+    assert condition["status"] == "met_late" and condition["postpones_to"] == "2026-12-07"
+    assert "第二百零三条" in condition["message"]
+    assert statement["tranche"]["due"]["date"] == "2026-12-07"
+
+
+def _chengbei_with(tmp_path, *lines: str):
+    """城北's example facts with more events after the term."""
+    import shutil
+    folder = tmp_path / "chengbei"
+    shutil.copytree(EXAMPLES / "chengbei-2025", folder)
+    after = folder / "after-term.yaml"
+    after.write_text(after.read_text("utf-8") + "".join(f"- {line}\n" for line in lines), "utf-8")
+    return _book("chengbei-2025", folder)
+
+
+def test_a_funding_delay_excuses_interest_while_it_lasts_and_moves_the_due_date_when_it_ends(tmp_path):
+    """城北 四(六) 相应支付期限顺延 with 五(二)1: the 尾款 due 07-15 and paid 08-20. While the
+    funding delay lasts no interest runs; once funds arrive on 08-10 the payment falls due that
+    day, and the 10 days to 08-20 cost 10 × 3,192.00 = 31,920.00 (not 36 days, 114,912.00)."""
+    lasting = _chengbei_with(tmp_path, "{type: fiscal_delay, date: 2026-07-10, tranche: 2}")
+    statement = tranche_statement(*lasting, 2, date(2026, 9, 1), calendar())
+    assert statement["owed_by_buyer"] == "0.00"
+    (tmp_path / "chengbei").rename(tmp_path / "lasting")
+    ended = _chengbei_with(tmp_path, "{type: fiscal_delay, date: 2026-07-10, tranche: 2, ended: 2026-08-10}")
+    statement = tranche_statement(*ended, 2, date(2026, 9, 1), calendar())
+    assert statement["tranche"]["due"]["date"] == "2026-08-10"
+    assert [c["status"] for c in statement["checks"] if c["clause"] == "四(六)"] == ["met", "postponed"]
+    assert statement["owed_by_buyer"] == "31920.00"
+    assert contract_account(*ended, date(2026, 9, 1), calendar()).total("interest") == Decimal("31920.00")

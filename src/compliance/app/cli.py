@@ -22,6 +22,7 @@ from compliance.render import pdf
 from compliance.views.compare import compare, print_comparison, print_headroom
 from compliance.model.contract import resolve_contract_path
 from compliance.engine.loading import LoadedContract, load_contract
+from compliance.engine.outcome import CHECK_MARKS
 from compliance.legal.coverage import contract_coverage, run_scenarios
 from compliance.errors import UserError
 from compliance.legal.explain import explain
@@ -341,7 +342,7 @@ def _tranche_summary(statement: dict) -> None:
     print(f"  状态 {tranche['status_label']}（截至 {statement['as_of']}）  "
           + (f"付款期限 {due['how']}" if due else f"待：{'、'.join(tranche['trigger']['awaiting'])}"))
     for check in statement["checks"]:
-        print(f"  {'✓' if check['met'] else '✗'} [{check['clause']}] {check['message']}")
+        print(f"  {CHECK_MARKS[check['status']]} [{check['clause']}] {check['message']}")
 
 
 def _schedule(args: argparse.Namespace) -> int:

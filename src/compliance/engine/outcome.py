@@ -112,9 +112,11 @@ class Check:
     trace: Trace
     status: str = ""
     """``met`` in time, ``met_late`` (fulfilled after its deadline: the hold is lifted from
-    that day), ``pending`` (its deadline has not passed) or ``missing`` (deadline passed)."""
+    that day), ``pending`` (its deadline has not passed), ``missing`` (deadline passed) or
+    ``postponed`` (a cause the contract names held the payment back until ``postpones_to``)."""
     postpones_to: date | None = None
-    """For ``met_late``: the day the payment falls due instead (no interest before it)."""
+    """For ``met_late`` and ``postponed``: the day the payment falls due instead (no interest
+    before it)."""
 
     @property
     def state(self) -> str:
@@ -127,8 +129,9 @@ class Check:
                 "message": self.message, TRACE_KEY: self.trace.to_json()}
 
 
-CHECK_LABELS = {"met": "已满足", "met_late": "逾期满足", "pending": "待满足", "missing": "未满足"}
-CHECK_MARKS = {"met": "✓", "met_late": "✓", "pending": "…", "missing": "✗"}
+CHECK_LABELS = {"met": "已满足", "met_late": "逾期满足", "pending": "待满足", "missing": "未满足",
+                "postponed": "期限顺延"}
+CHECK_MARKS = {"met": "✓", "met_late": "✓", "pending": "…", "missing": "✗", "postponed": "→"}
 
 
 @dataclass

@@ -75,7 +75,7 @@ class Payment(Strict):
 
 
 EventField = Literal["days", "amount", "tranche", "deliverable", "staff", "clause", "accepted",
-                     "received"]
+                     "received", "ended"]
 
 
 class EventType(Strict):

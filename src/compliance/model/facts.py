@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -20,6 +20,7 @@ from compliance.model import periods
 from compliance.model import sourceyaml
 from compliance.model import validation
 from compliance.errors import UserError
+from compliance.model.contract import EventField
 from compliance.model.fieldtypes import Day, Money, Strict
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ class Event(Strict):
     received: Day | None = None
     """The day a notice reached the other party, where it differs from the day it was sent
     (羊坊店 第十一条: by courier, the earlier of signature and the third day after sending)."""
+    ended: Day | None = None
+    """The day a cause that held a payment back ended (城北 四(六): 资金到位之日); left out while
+    it lasts."""
     ref: str | None = None
     note: str | None = None
 
@@ -71,8 +75,7 @@ class Event(Strict):
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
         contract = info.context["contract"]
         spec = contract.event_types[self.type]
-        for field in ("days", "amount", "tranche", "deliverable", "staff", "clause", "accepted",
-                      "received"):
+        for field in get_args(EventField):
             given = getattr(self, field) is not None
             if field in spec.requires and not given:
                 raise ValueError(f"{self.type} ({spec.label}) needs {field}")
@@ -82,6 +85,8 @@ class Event(Strict):
             raise ValueError("amount must be more than 0")
         if self.received is not None and self.received < self.date:
             raise ValueError(f"received {self.received} is before the date sent {self.date}")
+        if self.ended is not None and self.ended < self.date:
+            raise ValueError(f"ended {self.ended} is before the date the cause began {self.date}")
         known = [d.id for d in contract.deliverables]
         if self.deliverable is not None and self.deliverable not in known:
             raise ValueError(f"unknown deliverable {self.deliverable!r}; valid: {', '.join(known)}")
@@ -161,6 +166,8 @@ class RecordedEvent:
             "staff": e.staff, "clause": e.clause, "accepted": e.accepted,
             "received": None if e.received is None else e.received.isoformat(),
             "received_ordinal": (e.received or e.date).toordinal(),
+            "ended": None if e.ended is None else e.ended.isoformat(),
+            "ended_ordinal": (e.ended or e.date).toordinal(), "open": int(e.ended is None),
             "period": self.period, "current": int(self.period == current), "source": self.source,
         }
 
@@ -176,6 +183,13 @@ class FactsFile:
     sha256: str
 
 
+def _known(recorded: RecordedEvent, day: date) -> RecordedEvent:
+    """The event as known at the end of ``day``: a cause ending later had not yet ended."""
+    if recorded.event.ended is None or recorded.event.ended <= day:
+        return recorded
+    return dataclasses.replace(recorded, event=recorded.event.model_copy(update={"ended": None}))
+
+
 class FactsBook:
     """All the facts files of one contract, by period; as recorded, or as known at the end of
     one day (``known_on``)."""
@@ -188,7 +202,8 @@ class FactsBook:
 
     def as_of(self, day: date, contract) -> "FactsBook":
         """What was known at the end of ``day`` (a Beijing date): every event dated after it is
-        left out, and a month's rating counts only once the month is over. The files stay, so a
+        left out, a cause that ends after it is still lasting, and a month's rating counts only
+        once the month is over. The files stay, so a
         statement's fingerprint still names every file read."""
         if self.known_on is not None and self.known_on <= day:
             return self
@@ -196,7 +211,7 @@ class FactsBook:
         for index, facts_file in self.files.items():
             over = periods.facts_period(contract, facts_file.facts.period).end <= day
             facts = facts_file.facts if over else facts_file.facts.model_copy(update={"rating": None})
-            events = tuple(e for e in facts_file.events if e.event.date <= day)
+            events = tuple(_known(e, day) for e in facts_file.events if e.event.date <= day)
             files[index] = dataclasses.replace(facts_file, facts=facts, events=events)
         return FactsBook(self.folder, files, day)
 

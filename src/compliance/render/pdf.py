@@ -33,7 +33,7 @@ from compliance.model import money
 from compliance.model.contract import Contract
 from compliance.legal.explain import line_node
 from compliance.model.fieldtypes import FLAG_LABELS
-from compliance.engine.outcome import TRACE_KEY
+from compliance.engine.outcome import CHECK_MARKS, TRACE_KEY
 from compliance.views.statement import payable_sentence
 
 FONT = "WenQuanYiMicroHei"
@@ -159,7 +159,7 @@ def _tranche_rows(statement: dict[str, Any]) -> list[list[Any]]:
         ["已付款", "；".join(f"{p['date']} {money.grouped(Decimal(p['amount']))} 元"
                           for p in tranche["payments"]) or "—"],
     ]
-    rows += [[f"{'✓' if c['met'] else '✗'} {c['clause']}", c["message"]] for c in statement["checks"]]
+    rows += [[f"{CHECK_MARKS[c['status']]} {c['clause']}", c["message"]] for c in statement["checks"]]
     rows += [[f"验收 {m['deliverable']}", f"{m['accepted_on'] or '尚未通过'}：{m['how']}（{m['clause']}）"]
              for m in statement["acceptance"]]
     rows += [[f"解除结算 {t['clause']}", f"{t['explanation']}；甲方应付 {t['buyer_pays']} 元，乙方应退 "

@@ -25,15 +25,21 @@ from compliance.engine.kinds.base import (
 )
 
 
+def excuse(excused_by: list[str]) -> dict:
+    """An excuse recorded for the tranche bound to ``t`` that still lasts: one that has ended
+    has moved the due date instead (``payment_postponed``)."""
+    return event_of_tranche(excused_by, "t", {"open": 1})
+
+
 def unexcused(excused_by: list[str], *tests: dict) -> list[dict]:
-    """A late tranche (``t``) with no excuse recorded for it and no unmet payment condition."""
+    """A late tranche (``t``) with no excuse lasting for it and no unmet payment condition."""
     return [{"t": tranche_fact("late", *tests)},
-            {"x$not": event_of_tranche(excused_by, "t")},
+            {"x$not": excuse(excused_by)},
             {"m$not": tranche_fact("missing", {"number": {"t": "number"}})}]
 
 
 def when(rule: Rule) -> list[dict]:
-    excused = [{"t": tranche_fact("late")}, {"x": event_of_tranche(rule.params.excused_by, "t")}]
+    excused = [{"t": tranche_fact("late")}, {"x": excuse(rule.params.excused_by)}]
     return [{"all": unexcused(rule.params.excused_by)}, {"all": excused}]
 
 

@@ -36,7 +36,10 @@ def term_facts(rule: Rule, view) -> list[dict]:
             continue
         if event.amount is not None and payable is not None and event.amount < payable:
             continue
-        firsts[event.tranche] = {**recorded.as_fact(0), "t": "qualified", "rule": rule.id}
+        falls_due = view.calendar.add_calendar_days(event.date, rule.params.days_before)
+        firsts[event.tranche] = {**recorded.as_fact(0), "t": "qualified", "rule": rule.id,
+                                 "falls_due": falls_due.day.isoformat(),
+                                 "falls_due_note": falls_due.extension_note}
     return list(firsts.values())
 
 
@@ -81,11 +84,14 @@ def then(rule: Rule, matched: dict) -> Outcome:
 
 
 def _met_late(rule: Rule, tranche: dict, fact: dict, latest: date, label: str):
-    """Fulfilled after its deadline: the payment falls due ``days_before`` days after it."""
+    """Fulfilled after its deadline: the payment falls due ``days_before`` days after it (a last
+    day off moved to the next working day, 《民法典》第二百零三条, where the contract keeps it)."""
     received = date.fromisoformat(fact["date"])
-    due = max(received + timedelta(days=rule.params.days_before), date.fromisoformat(tranche["due"]))
+    due = max(date.fromisoformat(fact["falls_due"]), date.fromisoformat(tranche["due"]))
+    moved = f"（{fact['falls_due_note']}）" if fact["falls_due_note"] and due == date.fromisoformat(
+        fact["falls_due"]) else ""
     message = (f"{rule.params.description}：{label} {received}，晚于 {latest}；甲方在此之前可拒绝付款，"
-               f"付款期限相应顺延至 {due}，此前不计迟延付款责任")
+               f"付款期限相应顺延至 {due}{moved}，此前不计迟延付款责任")
     return check(rule, tranche, True, message, [tranche_trace(tranche), event_trace(fact)],
                  "met_late", due)
 
