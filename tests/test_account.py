@@ -202,3 +202,50 @@ def test_a_funding_delay_excuses_interest_while_it_lasts_and_moves_the_due_date_
     assert [c["status"] for c in statement["checks"] if c["clause"] == "四(六)"] == ["met", "postponed"]
     assert statement["owed_by_buyer"] == "31920.00"
     assert contract_account(*ended, date(2026, 9, 1), calendar()).total("interest") == Decimal("31920.00")
+
+
+def _gaomidian_waiving(write_facts, *waivers: dict):
+    """高米店 with a 0-point order GMD-1 and GMD-2 in month 1 (2 × 5,000.00) and waivers in month 2."""
+    write_facts("gaomidian-2025", 1, [
+        {"type": "zero_point_order", "date": "2025-11-05", "ref": "GMD-1"},
+        {"type": "zero_point_order", "date": "2025-11-06", "ref": "GMD-2"}])
+    folder = write_facts("gaomidian-2025", 2, list(waivers))
+    return _book("gaomidian-2025", folder)
+
+
+def test_a_waived_claim_is_given_back_once_on_its_day_and_no_more_than_was_charged(write_facts):
+    """A waiver of one of two 0-point orders (4.6.1) gives back its 5,000.00 on 12-10, not
+    before; a second waiver of the same order gives back nothing more; a waiver of the whole
+    clause for 20,000.00 gives back only the 5,000.00 still charged."""
+    loaded, book = _gaomidian_waiving(
+        write_facts,
+        {"type": "claim_waived", "date": "2025-12-10", "clause": "4.6.1", "ref": "GMD-1",
+         "note": "复核为重复诉求"},
+        {"type": "claim_waived", "date": "2025-12-12", "clause": "4.6.1", "ref": "GMD-1",
+         "note": "重复登记"},
+        {"type": "claim_waived", "date": "2025-12-15", "clause": "4.6.1", "amount": Decimal("20000.00"),
+         "note": "协商放弃"})
+    month = period_statement(loaded, book, 2)
+    credits = sorted((line for line in month["deductions"] if line["type"] == "claim_waived"),
+                     key=lambda line: line["trace_v1"]["facts"][0]["date"])
+    assert [c["amount"] for c in credits] == ["-5000.00", "0.00", "-5000.00"]
+    assert "理由：复核为重复诉求" in credits[0]["explanation"]
+    assert month["deductions_total"] == "-10000.00"
+    before = contract_account(loaded, book, date(2025, 12, 9), calendar())
+    after = contract_account(loaded, book, date(2025, 12, 31), calendar())
+    assert before.total("waived") == ZERO
+    assert after.total("waived") == Decimal("10000.00")
+    assert after.total("deduction") - after.total("waived") == ZERO
+    interim = period_statement(loaded, book, 2, as_of=date(2025, 12, 11))
+    assert [line["amount"] for line in interim["deductions"]] == ["-5000.00"]
+
+
+def test_a_waiver_must_name_a_clause_that_charges_and_give_its_reason(write_facts, capsys):
+    for waiver, message in [
+        ({"type": "claim_waived", "date": "2025-12-10", "clause": "4.6.1"}, "needs note"),
+        ({"type": "claim_waived", "date": "2025-12-10", "clause": "3.1", "note": "x"},
+         "charges nothing that could be waived"),
+    ]:
+        folder = write_facts("gaomidian-2025", 2, [waiver])
+        code, out, err = run_cli(capsys, "settle", "gaomidian-2025", str(folder), "--period", "2")
+        assert code != 0 and message in err and "period-02.yaml" in err, err

@@ -30,7 +30,7 @@ scenarios(".")
 
 COLUMNS = {"情形": "type", "日期": "date", "次数": "count", "天数": "days", "金额": "amount",
            "单号": "ref", "付款次数": "tranche", "成果": "deliverable", "人数": "staff",
-           "条款": "clause", "结束日期": "ended"}
+           "条款": "clause", "结束日期": "ended", "理由": "note"}
 AFTER_TERM = "after"
 FLAG_KINDS = {label: kind for kind, label in FLAG_LABELS.items()}
 

@@ -11,7 +11,8 @@ passed is not a breach in it.
 * A contract paid in tranches (羊坊店 3.2) earns each tranche on its trigger day, due on its
   due date.
 * Deductions arise on the day of the latest fact behind them; a claimed penalty is a
-  ``penalty`` entry, once per claim; late-payment interest owed by the buyer runs to the day.
+  ``penalty`` entry, once per claim; a claim waived or withdrawn (``engine.waivers``) gives
+  back what it names, on its day; late-payment interest owed by the buyer runs to the day.
 * Payments: the buyer's (``payment_made``, ``interest_paid``) and the vendor's
   (``vendor_payment``).
 """
@@ -29,7 +30,8 @@ from compliance.engine.loading import LoadedContract
 from compliance.engine.outcome import Line
 from compliance.engine.schedule import payment_schedule
 from compliance.model import money
-from compliance.model.facts import INTEREST_PAID, PAYMENT, PENALTY_CLAIM, VENDOR_PAYMENT, FactsBook
+from compliance.model.facts import (CLAIM_WAIVED, INTEREST_PAID, PAYMENT, PENALTY_CLAIM,
+                                     VENDOR_PAYMENT, FactsBook)
 from compliance.model.periods import all_periods
 from compliance.model.workdays import WorkCalendar
 
@@ -106,9 +108,10 @@ def _tranche_entries(loaded: LoadedContract, book: FactsBook, as_of: date,
 
 
 def _line_entry(line: Line, as_of: date) -> Entry:
-    """A statement line as an entry: a deduction, a claimed penalty, or interest the buyer owes."""
-    kind = ("interest" if line.owed_by == "buyer" else
-            "penalty" if line.type == PENALTY_CLAIM else "deduction")
+    """A statement line as an entry: a deduction, a claimed penalty, a claim waived, or
+    interest the buyer owes."""
+    kind = ("interest" if line.owed_by == "buyer" else "penalty" if line.type == PENALTY_CLAIM
+            else "waived" if line.type == CLAIM_WAIVED else "deduction")
     arose = date.fromisoformat(line.trace.arose()) if line.trace.arose() else as_of
     if kind == "interest":
         key = f"tranche-{line.tranche}"
@@ -117,7 +120,7 @@ def _line_entry(line: Line, as_of: date) -> Entry:
         facts = "|".join(f"{f.get('source', '')}@{f.get('date', '')}" for f in line.trace.facts)
         key = hashlib.sha256(f"{line.type}|{facts}".encode()).hexdigest()[:12]
     sources = "、".join(f["source"] for f in line.trace.facts if f.get("source"))
-    return Entry(f"{kind}:{line.clause}:{key}", kind, line.clause, arose, None, line.amount,
+    return Entry(f"{kind}:{line.clause}:{key}", kind, line.clause, arose, None, abs(line.amount),
                  line.explanation, sources or line.trace.rule)
 
 

@@ -9,7 +9,8 @@ A contract month (``settle``):
 1. counters (occurrences per rule and scope), ratings, the month's events, and the
    deliverable slots that turn late or overdue this month: the occurrence rules fire
    and produce deduction lines and flags;
-2. subtotals of the month's deductions per clause group (for ratio thresholds);
+2. subtotals of the month's deductions per clause group (for ratio thresholds); then the
+   claims the buyer waived or withdrew this month (``waivers``) are credited;
 3. the balance (gross, deductions, net), for the netting rule.
 
 The term, for payment tranches (``judge_term``):
@@ -30,6 +31,7 @@ from typing import Any, Callable
 
 from compliance.model import money
 from compliance.engine import rete
+from compliance.engine import waivers
 from compliance.engine.loading import LoadedContract
 from compliance.model.facts import FactsBook
 from compliance.engine.kinds import registry
@@ -37,6 +39,7 @@ from compliance.engine.kinds.base import Rule, event_trace
 from compliance.model.numbering import clause_order
 from compliance.engine.outcome import Outcome
 from compliance.model.periods import Period
+from compliance.model.periods import span
 from compliance.engine.tally import Tally
 
 
@@ -81,17 +84,27 @@ class Evaluator:
         itself is also netted (its balance judged, in the same session); a month paid with its
         cycle or against a tranche is netted there (``judge_balance``)."""
         tally = _tally(self.loaded, book, period)
+        waived = waivers.waivers_in(tally.events, period.index)
+        earlier = self._earlier_lines(book, period) if waived else []
         self._tally = tally
         session = self._ruleset.session()
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
             outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
+            outcome.lines += waivers.waiver_lines(waived, earlier, outcome.lines, period.index)
             if paid_alone:
                 outcome.extend(_merge(session.assert_facts(
                     [_balance(gross, outcome.deductions())])))
         finally:
             session.close()
         return in_reading_order(outcome)
+
+    def _earlier_lines(self, book: FactsBook, period: Period) -> list:
+        """The lines of every earlier month with facts, for the waivers of ``period``."""
+        return [line for index in sorted(book.files) if index < period.index
+                for line in self.settle(book, span(self.loaded.contract, index),
+                                        self.loaded.contract.monthly_fee,
+                                        self.loaded.contract.pays_monthly).lines]
 
     def judge_balance(self, gross: Decimal, deductions: Decimal) -> Outcome:
         """What the netting rules say of a payment of ``gross`` less ``deductions`` (高米店 6.6:
@@ -160,9 +173,11 @@ class Evaluator:
     def standings(self, book: FactsBook, period: Period, outcome: Outcome) -> list[dict[str, Any]]:
         """Where each threshold and the staffing stand at the end of ``period``, given the
         month's ``outcome`` ("整改要求 7/10", "本月第 4.6 条扣款 17,000.00 / 71,920.00"), in
-        reading order: how much headroom is left before each consequence."""
+        reading order: how much headroom is left before each consequence. A claim waived this
+        month does not count: the rules judged the month before it was credited."""
         tally = _tally(self.loaded, book, period)
-        found = [standing(rule, tally, outcome) for rule in self.loaded.rules
+        charged = Outcome(lines=[line for line in outcome.lines if line.type != waivers.KIND])
+        found = [standing(rule, tally, charged) for rule in self.loaded.rules
                  if (standing := self._hook(rule, "standing", None)) is not None]
         return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
 

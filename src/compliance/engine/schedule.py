@@ -28,8 +28,7 @@ from compliance.engine.kinds import termination_settlement as termination_kind
 from compliance.engine.kinds import tranche as tranche_kind
 from compliance.engine.kinds.base import Rule
 from compliance.engine.outcome import Outcome
-from compliance.model.periods import after_term
-from compliance.model.periods import period as period_of
+from compliance.model.periods import span
 from compliance.engine.term import Milestone, TermView
 from compliance.model.workdays import Deadline, WorkCalendar
 
@@ -168,8 +167,7 @@ def _monthly_outcomes(loaded: LoadedContract, book: FactsBook, as_of: date) -> O
     has run (``book`` holds only what was recorded by then)."""
     combined = Outcome()
     for index in sorted(book.files):
-        period = (period_of(loaded.contract, index) if index <= loaded.period_count
-                  else after_term(loaded.contract))
+        period = span(loaded.contract, index)
         if period.start <= as_of:
             combined.extend(settle_period_outcome(loaded, book, period))
     return combined

@@ -17,6 +17,7 @@ from compliance.model.arithmetic import Step
 from compliance.model.contract import Contract
 from compliance.errors import UserError
 from compliance.model.fieldtypes import FLAG_LABELS
+from compliance.engine import waivers
 from compliance.engine.kinds import registry
 from compliance.engine.outcome import TRACE_KEY
 from compliance.views.statement import payable_sentence
@@ -28,6 +29,8 @@ FACT_FIELDS = (("date", "{}"), ("period", "第 {} 期"), ("count", "× {}"), ("d
 OTHER_TOTALS = (("already_paid", "已付（本次付款）"), ("owed_by_vendor", "乙方应补足"),
                 ("owed_by_buyer", "甲方应付迟延付款违约金"))
 OTHER_FACTS = {"rating": "市级评价", "balance": "当期结算余额", None: "付款"}
+ENGINE_STEPS = {waivers.KIND: waivers.TITLE}
+"""What the engine itself produces besides the clause kinds' rules, by trace kind."""
 """Facts the engine derives rather than reads from a facts file."""
 
 
@@ -106,8 +109,9 @@ def _grounds(trace: dict[str, Any], clause_id: str, contract: Contract) -> list[
         executing = contract.clause(trace["clause"])
         nodes.append(Node(f"执行条款 {executing.id}《{executing.title}》",
                           [Node(_one_line(executing.text))]))
-    kind = registry()[trace["kind"]].spec
-    nodes.append(Node(f"规则 {trace['rule']}：{kind.title}（{trace['kind']}）",
+    title = (registry()[trace["kind"]].spec.title if trace["kind"] in registry()
+             else ENGINE_STEPS[trace["kind"]])
+    nodes.append(Node(f"规则 {trace['rule']}：{title}（{trace['kind']}）",
                       [Node(f"{name} = {_param(value, contract)}")
                        for name, value in trace["params"].items() if value not in (None, [], {})]))
     nodes.append(Node(f"事实（{len(trace['facts'])} 项）",

@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterator
 from compliance.model import money
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
-from compliance.model.facts import INTEREST_PAID, PAYMENT, PENALTY_CLAIM, VENDOR_PAYMENT
+from compliance.model.contract import ACCOUNT_EVENT_TYPES
+from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.engine.kinds import tranche as tranche_kind
 
 CAPITAL = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰叁肆伍陆柒捌玖]角)?"
@@ -28,7 +29,7 @@ CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 OPEN_WORDING = ("以上", "以下", "以内", "不超过", "不少于", "不低于", "相应", "及时", "合理", "酌情",
                 "剩余", "累计")
 """Words whose reach the encoding must fix (以上 with or without 本数, 累计 over which span …)."""
-ENGINE_EVENT_TYPES = (PAYMENT, PENALTY_CLAIM, VENDOR_PAYMENT, INTEREST_PAID)
+ENGINE_EVENT_TYPES = (PAYMENT, PENALTY_CLAIM, *ACCOUNT_EVENT_TYPES)
 """Facts the engine itself reads (payments against tranches, claimed penalties)."""
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 NEARBY = 40

@@ -91,10 +91,14 @@ class EventType(Strict):
 ACCOUNT_EVENT_TYPES = {
     "vendor_payment": {"label": "乙方支付（补足扣款或退还款项）", "requires": ["amount"]},
     "interest_paid": {"label": "甲方支付迟延付款违约金", "requires": ["amount"]},
+    "claim_waived": {"label": "甲方放弃或撤回扣款、违约金主张", "requires": ["clause"],
+                     "optional": ["amount"]},
 }
-"""Payments every contract's account takes whether or not a clause names them: what the
-vendor pays the buyer (高米店 6.6 补足, a refund on termination) and the interest the buyer
-pays. A contract may declare them itself; otherwise they are added as here."""
+"""Facts every contract's account takes whether or not a clause names them: what the vendor
+pays the buyer (高米店 6.6 补足, a refund on termination), the interest the buyer pays, and
+the buyer giving up (放弃) or withdrawing (撤回) a deduction or penalty under a clause, in whole
+or for an amount, with its reason in ``note``. A contract may declare them itself; otherwise
+they are added as here."""
 
 
 class Deliverable(Strict):

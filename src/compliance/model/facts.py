@@ -29,11 +29,14 @@ if TYPE_CHECKING:
 PAYMENT = "payment_made"
 """The event type of a payment the buyer made (date, amount, tranche)."""
 PENALTY_CLAIM = "penalty_claimed"
+"""The event type of the buyer's decision to claim a penalty (clause, optional amount)."""
 VENDOR_PAYMENT = "vendor_payment"
 """The event type of a payment the vendor made to the buyer (补足, a refund)."""
 INTEREST_PAID = "interest_paid"
 """The event type of the buyer's payment of late-payment interest."""
-"""The event type of the buyer's decision to claim a penalty (clause, optional amount)."""
+CLAIM_WAIVED = "claim_waived"
+"""The event type of the buyer giving up or withdrawing what it charged under a clause
+(clause, optional amount and ref, the reason in note)."""
 
 
 class Event(Strict):
@@ -96,6 +99,8 @@ class Event(Strict):
                              + (", ".join(str(n) for n in sorted(tranches)) or "none"))
         if self.type == PENALTY_CLAIM:
             _check_claim(self, info.context["exposures"])
+        if self.type == CLAIM_WAIVED:
+            _check_waiver(self, contract)
         grounds = info.context["grounds"].get(self.type, [])
         if grounds and self.clause not in grounds and (len(grounds) > 1 or self.clause is not None):
             raise ValueError(f"{self.type} ({spec.label}) must name the clause it is made under; "
@@ -118,6 +123,16 @@ def _check_claim(event: Event, exposures: dict[str, list[Decimal]]) -> None:
     if event.amount is not None and event.amount > max(amounts):
         raise ValueError(f"the claim of {money.grouped(event.amount)} is more than clause "
                          f"{event.clause} grants ({money.grouped(max(amounts))})")
+
+
+def _check_waiver(event: Event, contract) -> None:
+    """A waiver names a clause that moves money and gives its reason."""
+    money_clauses = [clause.id for clause in contract.clauses if clause.effect == "money" and clause.rules]
+    if event.clause not in money_clauses:
+        raise ValueError(f"clause {event.clause} charges nothing that could be waived; valid: "
+                         + ", ".join(money_clauses))
+    if not (event.note or "").strip():
+        raise ValueError("claim_waived needs note: the reason the claim is waived or withdrawn")
 
 
 class PeriodFacts(Strict):

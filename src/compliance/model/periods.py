@@ -100,6 +100,10 @@ def cycle(contract: "Contract", index: int) -> Cycle:
     return Cycle(index, tuple(period(contract, n) for n in range(first, last + 1)))
 
 
+def span(contract: "Contract", index: int) -> Period:
+    """Contract month ``index``, or the span after the term (the index after the last month)."""
+    return period(contract, index) if index <= contract.periods_in_term() else after_term(contract)
+
 
 def after_term(contract: "Contract") -> Period:
     """What happens once the term is over, as one open-ended span numbered after the last month."""
