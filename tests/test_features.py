@@ -335,15 +335,28 @@ def not_accepted(settlement: Settlement, deliverable: str, step: str) -> None:
 
 @then(parsers.parse('解除结算：已服务 {days:d} 日，应得 "{earned}" 元，甲方应付 "{pays}" 元，乙方应退 "{refunds}" 元'))
 def termination(settlement: Settlement, days: int, earned: str, pays: str, refunds: str) -> None:
-    [item] = settlement.statement["termination"]
+    item = _ended(settlement)
     assert (item["days_served"], item["earned"], item["buyer_pays"], item["vendor_refunds"]) == (
         days, _amount(earned), _amount(pays), _amount(refunds)), item
 
 
 @then(parsers.parse('解除结算应于 "{day}" 前完成'))
 def termination_due(settlement: Settlement, day: str) -> None:
-    [item] = settlement.statement["termination"]
+    item = _ended(settlement)
     assert item["due"] is not None and item["due"]["date"] == day, item
+
+
+@then(parsers.parse('解除依据第 "{ground}" 条，按第 "{under}" 条结算'))
+def termination_ground(settlement: Settlement, ground: str, under: str) -> None:
+    item = _ended(settlement)
+    assert (item["ground"], item["settled_under"]) == (ground, under), item
+
+
+@then(parsers.re('解除前的书面通知(?P<verdict>已满足|不足)，最早可于 "(?P<day>[0-9-]+)" 解除'))
+def termination_notice(settlement: Settlement, verdict: str, day: str) -> None:
+    item = _ended(settlement)
+    notice = item["notice"]
+    assert (notice["sufficient"], notice["earliest"]) == (verdict == "已满足", day), notice
 
 
 @then(parsers.parse('标记说明含 "{text}"'))
@@ -468,7 +481,11 @@ def terminate(settlement: Settlement, party: str, on: str, clause: str) -> None:
 
 
 def _ended(settlement: Settlement) -> dict:
-    return settlement.statement["termination"]
+    """The termination settled: of a termination statement, or the one a schedule records."""
+    termination = settlement.statement["termination"]
+    if isinstance(termination, list):
+        [termination] = termination
+    return termination
 
 
 @then(parsers.parse('解除时已服务 {days:d} 日，应得服务费 "{earned}" 元，已付 "{paid}" 元'))

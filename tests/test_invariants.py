@@ -217,7 +217,8 @@ def _contract_events(cid: str) -> dict[str, tuple[int, Fields]]:
             "equipment_misuse": (1, {}), "injury_accident": (1, {}), "equipment_transfer": (1, {}),
             "breach_notice": (2, {"received": RECEIVED}), "breach_cured": (2, {}),
             "other_termination_ground": (1, {}),
-            "buyer_termination_notice": (1, {"received": RECEIVED}), "contract_terminated": (1, {}),
+            "buyer_termination_notice": (1, {"received": RECEIVED}),
+            "contract_terminated": (1, _ground(loaded, "contract_terminated")),
         }
     if cid == "chengbei-2025":
         return {

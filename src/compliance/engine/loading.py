@@ -42,7 +42,8 @@ class LoadedContract:
         grounds: dict[str, list[str]] = {}
         for rule in self.rules:
             if rule.kind == "termination_settlement":
-                grounds.setdefault(rule.params.event_type, []).append(rule.clause)
+                grounds.setdefault(rule.params.event_type, []).extend(
+                    [rule.clause, *rule.params.grounds])
         return grounds
 
     @cached_property

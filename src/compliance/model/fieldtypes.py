@@ -149,6 +149,7 @@ PARAM_TYPES: dict[str, Any] = {
     "base": Base,
     "scope": Scope,
     "clause_prefix": str,
+    "clauses": list[str],
     "text": str,
     "days": Annotated[int, AfterValidator(lambda n: n if n >= 0 else _raise("must be 0 or more"))],
     "day_unit": Literal["working", "calendar"],

@@ -19,6 +19,7 @@ from compliance.model.facts import FactsBook
 from compliance.model.periods import cycle, cycle_count
 from compliance.engine.schedule import STATUS_LABELS, payment_schedule
 from compliance.views.statement import cycle_statement, totals, tranche_json
+from compliance.views.termination import notice_verdict
 from compliance.model.workdays import WorkCalendar
 
 SCHEMA = "compliance.schedule/1"
@@ -65,8 +66,11 @@ def print_schedule(listing: dict[str, Any]) -> None:
                   f"（{milestone['how']}）")
         for item in listing["termination"]:
             due = f"，应于 {item['due']['date']} 前结算" if item["due"] else ""
-            print(f"  [{item['clause']}] 合同于 {item['terminated_on']} 解除：{item['explanation']}；"
-                  f"甲方应付 {item['buyer_pays']}，乙方应退 {item['vendor_refunds']}{due}")
+            under = f"（按第 {item['settled_under']} 条结算）" if item["settled_under"] != item["ground"] else ""
+            notice = f"；{notice_verdict(item['notice'])}" if item["notice"] else ""
+            print(f"  [{item['ground']}] 合同于 {item['terminated_on']} 依第 {item['ground']} 条解除{under}："
+                  f"{item['explanation']}；甲方应付 {item['buyer_pays']}，乙方应退 {item['vendor_refunds']}"
+                  f"{due}{notice}")
         return
     for row in listing["cycles"]:
         payable = money.grouped(Decimal(row["payable"])) if row["payable"] else "—"

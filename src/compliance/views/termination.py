@@ -29,11 +29,12 @@ ZERO = Decimal("0")
 
 
 def termination_rule(loaded: LoadedContract, clause: str, by: str | None) -> Rule:
-    """The settlement rule of the ground ``clause`` (and of the party ``by``, where both may
-    invoke it)."""
+    """The settlement rule of the ground ``clause`` (one it settles itself, or one of its
+    ``grounds``: 羊坊店 9.2(5) is settled by 3.7), and of the party ``by``, where both may
+    invoke it."""
     rules = [rule for rule in loaded.rules if rule.kind == "termination_settlement"]
-    grounds = sorted({rule.clause for rule in rules})
-    mine = [rule for rule in rules if rule.clause == clause]
+    grounds = sorted({ground for rule in rules for ground in (rule.clause, *rule.params.grounds)})
+    mine = [rule for rule in rules if clause in (rule.clause, *rule.params.grounds)]
     if not mine:
         raise UserError(f"clause {clause} of {loaded.contract.id} is not a ground for terminating "
                         "the contract", field="--reason", valid=", ".join(grounds) or "none")
@@ -61,14 +62,15 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
     outstanding = sum((line.amount for line in lines), ZERO) - netted
     view = TermView(contract, book.events_through(max(book.files, default=0)), calendar, on)
     settled = termination_kind.settlement(rule, view, on, outstanding,
-                                          claimed_on=termination_kind.penalty_claimed_on(lines, rule.clause))
+                                          claimed_on=termination_kind.penalty_claimed_on(lines, rule.clause),
+                                          ground=clause)
     under = rule.params.settled_under or rule.clause
     extra = {"terminated_on": on.isoformat(), **({"calendar_sha256": calendar_digest}
                                                  if calendar_digest else {})}
     return {
         **header(loaded),
         "terminated_on": on.isoformat(),
-        "ground": _clause_json(loaded, rule.clause),
+        "ground": _clause_json(loaded, clause),
         "settled_under": _clause_json(loaded, under),
         "termination": settled.to_json(),
         "payments": [{"date": p.event.date.isoformat(), "amount": money.as_json(p.event.amount),
@@ -77,7 +79,7 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
         "deductions_netted": money.as_json(netted),
         "interpretations": [{"clause": c.id, "interpretation": c.interpretation}
                             for c in contract.clauses
-                            if c.id in (rule.clause, under) and c.interpretation],
+                            if c.id in (clause, rule.clause, under) and c.interpretation],
         "fingerprint": fingerprint(loaded, book, max(book.files, default=0), extra),
     }
 
@@ -101,6 +103,19 @@ def _deductions(loaded: LoadedContract, book: FactsBook, on: date,
                   for state in schedule.tranches if state.status in SETTLED), ZERO)
     return lines, netted
 
+
+def notice_verdict(notice: dict[str, Any]) -> str:
+    """Whether the notice a termination needs was given in time (羊坊店 9.4: 提前 30 日)."""
+    days = notice["required_days"]
+    if notice["sufficient"]:
+        verdict = f"{notice['given']} 已通知，已满足"
+    elif notice["given"]:
+        verdict = f"{notice['given']} 通知，不足 {days} 日，最早可于 {notice['earliest']} 解除"
+    else:
+        verdict = f"未记录书面通知，须于解除日 {days} 日前通知"
+    return f"提前 {days} 日书面通知：{verdict}"
+
+
 def print_termination(statement: dict[str, Any]) -> None:
     """The termination statement in a terminal, for the finance clerk."""
     item, ground = statement["termination"], statement["ground"]
@@ -110,16 +125,8 @@ def print_termination(statement: dict[str, Any]) -> None:
         print(f"  结算依据：第 {statement['settled_under']['clause']} 条"
               f"（{statement['settled_under']['title']}）")
     print(f"  {item['explanation']}")
-    notice = item["notice"]
-    if notice is not None:
-        days = notice["required_days"]
-        if notice["sufficient"]:
-            verdict = f"{notice['given']} 已通知，已满足"
-        elif notice["given"]:
-            verdict = f"{notice['given']} 通知，不足 {days} 日，最早可于 {notice['earliest']} 解除"
-        else:
-            verdict = f"未记录书面通知，须于解除日 {days} 日前通知"
-        print(f"  提前 {days} 日书面通知：{verdict}")
+    if item["notice"] is not None:
+        print(f"  {notice_verdict(item['notice'])}")
     due = f"，应于 {item['due']['date']} 前" if item["due"] else ""
     if item["vendor_refunds"] != "0.00":
         print(f"  乙方应退还 {item['vendor_refunds']}（{item['amount_in_words']}）{due}")

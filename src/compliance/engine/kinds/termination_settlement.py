@@ -72,6 +72,8 @@ class Settlement:
     claimed_on: str | None = None
     """Where the buyer already claimed this clause's penalty: one breach, one penalty, so the
     termination does not charge it again (it is among the deductions instead)."""
+    ground: str | None = None
+    """The clause the termination was made under (羊坊店 9.2(5)), settled under this rule."""
 
     @property
     def balance(self) -> Decimal:
@@ -93,6 +95,7 @@ class Settlement:
         return {
             "clause": self.rule.clause, "rule": self.rule.id,
             "settled_under": params.settled_under or self.rule.clause,
+            "ground": self.ground or self.rule.clause,
             "party": params.party, "terminated_on": self.terminated_on.isoformat(),
             "days_served": self.days_served, "days_in_term": self.days_in_term,
             "basis": params.basis, "earned": money.as_json(self.earned),
@@ -124,21 +127,23 @@ def penalty_claimed_on(lines, clause: str) -> str | None:
     return f"{fact['date']}，{fact.get('source', '')}".rstrip("，")
 
 
-def recorded_termination(rule: Rule, view, shared: bool = False) -> date | None:
-    """The day a termination under this clause is recorded, by the date of judgement. Where
-    several clauses share the event type (酒仙桥 6.3, 6.4, 6.5), the fact must name the clause."""
-    allowed = (rule.clause,) if shared else (None, rule.clause)
+def recorded_termination(rule: Rule, view, shared: bool = False):
+    """The first termination recorded under this clause (or one of the ``grounds`` it settles,
+    羊坊店 9.2 settled by 3.7) by the date of judgement, or None. Where several clauses share
+    the event type (酒仙桥 6.3, 6.4, 6.5; 羊坊店 3.7, 9.4), the fact must name its clause."""
+    allowed = (rule.clause, *rule.params.grounds, *(() if shared else (None,)))
     recorded = [e for e in view.of_type(rule.params.event_type) if e.event.clause in allowed]
-    return min((e.event.date for e in recorded), default=None)
+    return min(recorded, key=lambda e: (e.event.date, e.source), default=None)
 
 
 def settlement(rule: Rule, view, terminated_on: date | None = None,
                outstanding: Decimal = ZERO, shared: bool = False,
-               claimed_on: str | None = None) -> Settlement | None:
+               claimed_on: str | None = None, ground: str | None = None) -> Settlement | None:
     """The settlement on ``terminated_on``, or on the termination recorded (None if none).
     ``claimed_on`` names the claim of this clause's penalty already made, if any: the
     penalty is then not charged again."""
-    ended = terminated_on or recorded_termination(rule, view, shared)
+    recorded = None if terminated_on else recorded_termination(rule, view, shared)
+    ended = terminated_on or (recorded.event.date if recorded else None)
     if ended is None:
         return None
     contract, params = view.contract, rule.params
@@ -150,8 +155,9 @@ def settlement(rule: Rule, view, terminated_on: date | None = None,
     penalty = (money.fen(params.penalty_rate * contract.base_amount(params.penalty_base))
                if params.penalty_rate and not claimed_on else ZERO)
     due = _due(view, ended, params)
+    ground = ground or (recorded.event.clause if recorded else None) or rule.clause
     return Settlement(rule, ended, served, in_term, earned, how, paid, penalty, due,
-                      _notice(rule, view, ended), outstanding, payments, claimed_on)
+                      _notice(rule, view, ended), outstanding, payments, claimed_on, ground)
 
 
 def _due(view, ended: date, params) -> Deadline | None:
