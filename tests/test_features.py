@@ -30,7 +30,9 @@ scenarios(".")
 
 COLUMNS = {"情形": "type", "日期": "date", "次数": "count", "天数": "days", "金额": "amount",
            "单号": "ref", "付款次数": "tranche", "成果": "deliverable", "人数": "staff",
-           "条款": "clause", "结束日期": "ended", "理由": "note"}
+           "条款": "clause", "结束日期": "ended", "理由": "note",
+           "甲方认可": "accepted"}
+YES_NO = {"是": True, "否": False}
 AFTER_TERM = "after"
 FLAG_KINDS = {label: kind for kind, label in FLAG_LABELS.items()}
 
@@ -82,6 +84,8 @@ def _event(loaded: LoadedContract, header: list[str], row: list[str]) -> dict:
             event[key] = int(cell)
         elif key == "amount":
             event[key] = Decimal(cell)
+        elif key == "accepted":
+            event[key] = YES_NO[cell]
         elif key == "date":
             event[key] = cell
         else:
@@ -443,7 +447,7 @@ def progress_counts(settlement: Settlement, label: str, due: int, delivered: int
 @then(parsers.parse('成果 "{label}" 的逾期记录含 "{text}"'))
 def progress_late(settlement: Settlement, label: str, text: str) -> None:
     item = _progress(settlement, label)
-    assert any(text in entry for entry in item["late"] + item["overdue"]), item
+    assert any(text in entry for entry in item["late"] + item["overdue"] + item["rejected"]), item
 
 
 @then(parsers.parse('成果 "{label}" 没有逾期'))

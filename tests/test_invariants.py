@@ -145,6 +145,8 @@ COUNT = maybe(st.integers(2, 4))
 """``count`` of an event type without fields (left out means 1)."""
 RECEIVED = maybe(st.integers(0, 4))
 """``received``: days after the date sent (the loader refuses a receipt before sending)."""
+DAYS_AFTER = ("received", "ended")
+"""Fields drawn as days after the event's date: a notice's receipt, the end of a cause."""
 LOSS = money(100, 40000)
 Fields = dict[str, "st.SearchStrategy | Callable[[dict], st.SearchStrategy]"]
 """Field → strategy, or a function of the fields drawn before it (a payment's amount depends
@@ -184,14 +186,18 @@ def _ground(loaded: LoadedContract, event_type: str) -> Fields:
     return {"clause": st.sampled_from(loaded.termination_grounds[event_type])}
 
 
-ACCOUNT_PAYMENTS: dict[str, tuple[int, Fields]] = {
-    "vendor_payment": (1, {"amount": LOSS}), "interest_paid": (1, {"amount": money(1, 20000)})}
-"""The payments every contract's account takes (model/contract.py ``ACCOUNT_EVENT_TYPES``)."""
+def _account_events(loaded: LoadedContract) -> dict[str, tuple[int, Fields]]:
+    """The facts every contract's account takes (model/contract.py ``ACCOUNT_EVENT_TYPES``):
+    payments either way, and a claim waived under a clause that charges."""
+    charging = [c.id for c in loaded.contract.clauses if c.effect == "money" and c.rules]
+    return {"vendor_payment": (1, {"amount": LOSS}), "interest_paid": (1, {"amount": money(1, 20000)}),
+            "claim_waived": (1, {"clause": st.sampled_from(charging), "amount": maybe(LOSS),
+                                 "note": st.just("复核后放弃")})}
 
 
 def event_table(cid: str) -> dict[str, tuple[int, Fields]]:
     """Per contract: event type → (weight, fields with their ranges)."""
-    return {**_contract_events(cid), **ACCOUNT_PAYMENTS}
+    return {**_contract_events(cid), **_account_events(loaded_contract(cid))}
 
 
 def _contract_events(cid: str) -> dict[str, tuple[int, Fields]]:
@@ -223,7 +229,7 @@ def _contract_events(cid: str) -> dict[str, tuple[int, Fields]]:
     if cid == "chengbei-2025":
         return {
             "funds_available": (2, common["tranche"]), "invoice_received": (2, common["invoice"]),
-            "payment_made": (3, common["payment"]), "fiscal_delay": (1, common["tranche"]),
+            "payment_made": (3, common["payment"]), "fiscal_delay": (1, {**common["tranche"], "ended": maybe(st.integers(0, 60))}),
             "deliverable_delivered": (3, {"deliverable": deliverable}),
             "revision_requested": (1, {"deliverable": deliverable}),
             "acceptance_reminder": (1, {"deliverable": deliverable}),
@@ -237,7 +243,7 @@ def _contract_events(cid: str) -> dict[str, tuple[int, Fields]]:
         }
     if cid == "jiuxianqiao-2025":
         return {
-            "deliverable_delivered": (8, {"deliverable": deliverable}),
+            "deliverable_delivered": (8, {"deliverable": deliverable, "accepted": maybe(st.booleans())}),
             "invoice_received": (2, common["invoice"]), "internal_approval": (1, common["tranche"]),
             "final_acceptance": (1, {}), "payment_made": (3, common["payment"]),
             "work_standard_unmet": (1, {}), "other_breach": (1, {}),
@@ -284,7 +290,7 @@ def events(draw, cid: str, first: date, last: date, max_size: int) -> list[dict]
             value = draw(strategy(event) if callable(strategy) else strategy)
             if value is None:
                 continue
-            event[field] = day + timedelta(days=value) if field == "received" else value
+            event[field] = day + timedelta(days=value) if field in DAYS_AFTER else value
         drawn.append(event)
     return drawn
 
@@ -492,8 +498,8 @@ def test_event_tables_match_the_contracts(cid):
     for name, (_, fields) in table.items():
         spec = declared[name]
         assert set(spec.requires) <= set(fields), name
-        allowed = set(spec.requires) | set(spec.optional)
-        assert set(fields) <= allowed | ({"count"} if not allowed else set()), name
+        allowed = set(spec.requires) | set(spec.optional) | {"note"}
+        assert set(fields) <= allowed | ({"count"} if allowed == {"note"} else set()), name
 
 
 # --- (b) the future does not change the past -----------------------------------------------------

@@ -330,7 +330,7 @@ def _progress_summary(statement: dict) -> None:
     for item in statement.get("deliverables", []):
         print(f"    [{item['clause']}] {item['label']}（{item['cadence_label']}）"
               f" {item['due_so_far']}/{item['delivered']}/{item['total']}")
-        for name in item["late"] + item["overdue"]:
+        for name in item["late"] + item["overdue"] + item["rejected"]:
             print(f"      逾期：{name}")
     for counter in statement.get("counters", []):
         print(f"  # [{counter['clause']}] {counter['text']}")

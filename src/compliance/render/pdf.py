@@ -176,7 +176,7 @@ def _progress_story(statement: dict[str, Any]) -> list[Any]:
     if statement.get("deliverables"):
         rows = [["条款", "服务成果", "频次", "应交", "已交", "共计", "逾期"]]
         rows += [[d["clause"], d["label"], d["cadence_label"], str(d["due_so_far"]),
-                  str(d["delivered"]), str(d["total"]), _p("\n".join(d["late"] + d["overdue"]) or "—",
+                  str(d["delivered"]), str(d["total"]), _p("\n".join(d["late"] + d["overdue"] + d["rejected"]) or "—",
                                                            "small")]
                  for d in statement["deliverables"]]
         story += [_p("服务成果交付进度（截至本期末）", "heading"),

@@ -3,8 +3,8 @@
 
 The term is cut into windows of the cadence, counted from the start of the term
 (quarter 1 = contract months 1–3); each window owes total ÷ windows deliveries, due
-by the window's last day. Each delivery fills the earliest unfilled slot whose window
-has begun; a delivery made before its window begins fills nothing later (提前交付不计入
+by the window's last day. Each delivery the buyer did not reject (``accepted: false``)
+fills the earliest unfilled slot whose window has begun; a delivery made before its window begins fills nothing later (提前交付不计入
 以后的季度). A slot filled after its deadline is late; a slot unfilled when its
 deadline has passed is overdue.
 
@@ -98,9 +98,12 @@ def slots(rule: Rule, events, until: date) -> list[Slot]:
             for i, ((opens, deadline, name), fill) in enumerate(zip(owed, fills))]
 
 
-def deliveries(rule: Rule, events, until: date) -> list:
+def deliveries(rule: Rule, events, until: date, rejected: bool = False) -> list:
+    """The deliveries of this deliverable recorded up to ``until``: those the buyer did not
+    reject (``accepted: false``, 不予认可: it fills no slot), or, with ``rejected``, those it did."""
     return [e for e in events if e.event.type == rule.params.event_type
-            and e.event.deliverable == rule.params.deliverable and e.event.date <= until]
+            and e.event.deliverable == rule.params.deliverable and e.event.date <= until
+            and (e.event.accepted is False) == rejected]
 
 
 def label(rule: Rule) -> str:
@@ -142,12 +145,14 @@ def progress(rule: Rule, events, until: date) -> dict:
     late = [s for s in filled if s.days_late]
     overdue = [s for s in due if s.delivered is None]
     delivered = len(deliveries(rule, events, until))
+    rejected = deliveries(rule, events, until, rejected=True)
     return {
         "clause": rule.clause, "deliverable": rule.params.deliverable, "label": label(rule),
         "cadence": rule.params.cadence, "cadence_label": CADENCE_LABEL[rule.params.cadence],
         "total": rule.params.total, "due_so_far": len(due), "delivered": delivered,
         "late": [f"{s.name(label(rule))}，{s.delivered} 交付，逾期 {s.days_late} 日" for s in late],
         "overdue": [f"{s.name(label(rule))}，未交付" for s in overdue],
+        "rejected": [f"{e.event.date} 交付，甲方不予认可，不计入（{e.source}）" for e in rejected],
         "complete": all(s.delivered for s in filled),
     }
 
