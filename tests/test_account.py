@@ -249,3 +249,24 @@ def test_a_waiver_must_name_a_clause_that_charges_and_give_its_reason(write_fact
         folder = write_facts("gaomidian-2025", 2, [waiver])
         code, out, err = run_cli(capsys, "settle", "gaomidian-2025", str(folder), "--period", "2")
         assert code != 0 and message in err and "period-02.yaml" in err, err
+
+
+def test_the_ledger_of_a_cycle_contract_shows_what_each_cycle_pays_and_withholds(capsys):
+    """高米店 4.6.4 suspends cycle 1: its months say their net goes to the cycle, not 暂停支付
+    0.00 each; the cycle row withholds 606,280.00."""
+    loaded, book = _book("gaomidian-2025")
+    item = ledger(loaded, book, date(2026, 2, 1), calendar())
+    assert {row["settled_in"] for row in item["periods"]} == {"第 1 支付周期"}
+    [cycle] = [c for c in item["cycles"] if c["payable"] is not None]
+    assert (cycle["payable"], cycle["withheld"], cycle["status_label"]) == ("0.00", "606280.00", "暂停支付")
+    code, out, _ = run_cli(capsys, "ledger", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
+                           "--as-of", "2026-02-01")
+    assert code == 0 and "第 1 周期  2025-10-28~2026-01-27  606,280.00      0.00  606,280.00" in out
+
+
+def test_a_preview_of_a_month_paid_with_its_cycle_shows_the_cycle_it_changes(capsys):
+    """One more 0-point order in 高米店 month 2 lowers what cycle 1 withholds by 5,000.00."""
+    code, out, _ = run_cli(capsys, "preview", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
+                           "--period", "2", "--add", "zero_point_order=1", "--json")
+    cycle = json.loads(out)["cycle"]
+    assert (cycle["recorded"]["withheld"], cycle["preview"]["withheld"]) == ("606280.00", "601280.00")

@@ -38,7 +38,7 @@ def test_schedule_of_a_cycle_contract_lists_its_cycles(capsys):
     code, out, _ = run_cli(capsys, "schedule", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),
                         "--as-of", "2026-02-01")
     assert code == 0
-    assert "第 1 支付周期  2025-10-28 至 2026-01-27  应付" in out
+    assert "第 1 支付周期  2025-10-28 至 2026-01-27  暂停支付  应付 0.00  暂停支付 606,280.00" in out
     assert "第 2 支付周期  2026-01-28 至 2026-04-27  未到期" in out
 
 

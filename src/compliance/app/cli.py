@@ -374,6 +374,13 @@ def _preview(args: argparse.Namespace) -> int:
     print(f"{what_if['contract_title']}  {span_label(what_if)}  假设：{added or '无'}")
     print_comparison(changes, "已记录", "假设")
     print(f"假设：{payable_sentence(what_if)}")
+    cycle = result.get("cycle")
+    if cycle and "awaiting" in cycle:
+        print(f"本月计入第 {cycle['number']} 支付周期；该周期尚待{'、'.join(cycle['awaiting'])}，暂无法结算周期")
+    elif cycle:
+        print(f"本月计入第 {cycle['number']} 支付周期：")
+        print_comparison(cycle["changes"], "已记录", "假设", lines_shown=False)
+        print(f"假设：第 {cycle['number']} 支付周期{payable_sentence(cycle['preview'])}")
     print_headroom(changes)
     return 0
 

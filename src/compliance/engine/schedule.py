@@ -33,7 +33,8 @@ from compliance.engine.term import Milestone, TermView
 from compliance.model.workdays import Deadline, WorkCalendar
 
 STATUS_LABELS = {"not_yet_due": "未到期", "due": "应付", "paid": "已付", "paid_late": "逾期支付",
-                 "overdue": "逾期未付", "suspended": "暂缓支付（付款条件未满足）"}
+                 "overdue": "逾期未付", "suspended": "暂缓支付（付款条件未满足）",
+                 "withheld": "暂停支付", "vendor_owes": "乙方应补足"}
 
 
 @dataclass

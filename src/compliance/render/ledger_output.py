@@ -39,11 +39,14 @@ def print_ledger(item: dict[str, Any]) -> None:
         [label for _, label in PERIOD_COLUMNS[3:]] + [label for _, label in RUNNING_COLUMNS]
     rows = [[str(row["period"]) + ("" if row["recorded"] else "*"),
              f"{row['start']}~{row['end']}"]
-            + [_yuan(row[key]) for key, _ in PERIOD_COLUMNS[3:]]
+            + [_month_cell(row, key) for key, _ in PERIOD_COLUMNS[3:]]
             + [_yuan(row["running"][key]) for key, _ in RUNNING_COLUMNS] for row in item["periods"]]
     print(textable.render(header, rows, right=set(range(2, len(header)))))
     if any(not row["recorded"] for row in item["periods"]):
         print("* 无事实文件，按无扣款估算（不是可签署的结算单）")
+    if any(row.get("settled_in") for row in item["periods"]):
+        print("→ 本月不单独付款，净额计入所在支付周期（或下一次应付款）结算")
+    _print_cycles(item["cycles"])
     totals = item["totals"]
     print(f"扣款合计 {_yuan(totals['deductions_total'])} 元，占合同总价款 "
           f"{_yuan(item['total_price'])} 元的 {totals['deductions_share']}")
@@ -61,6 +64,26 @@ def print_ledger(item: dict[str, Any]) -> None:
         when = f"期限 {payment['due']}" if payment["due"] else (
             "待：" + "、".join(payment["awaiting"]) if payment["awaiting"] else "")
         print(f"  {payment['label']}  {amount}  {payment['status']}  {when}".rstrip())
+
+
+SETTLED_ELSEWHERE = ("payable", "withheld", "owed_by_vendor")
+"""The columns a month paid with its cycle leaves to the cycle."""
+
+
+def _month_cell(row: dict[str, Any], key: str) -> str:
+    return "→" if row.get("settled_in") and key in SETTLED_ELSEWHERE else _yuan(row[key])
+
+
+def _print_cycles(cycles: list[dict[str, Any]]) -> None:
+    """Each payment cycle: what it pays, withholds (高米店 4.6.4) or asks the vendor to make good."""
+    settled = [c for c in cycles if c["payable"] is not None]
+    if not settled:
+        return
+    header = ["支付周期", "起止", "净额", "本期应付", "暂停支付", "乙方应补足", "状态"]
+    rows = [[f"第 {c['number']} 周期", f"{c['start']}~{c['end']}"]
+            + [_yuan(c[key]) for key in ("net", "payable", "withheld", "owed_by_vendor")]
+            + [c["status_label"]] for c in settled]
+    print(textable.render(header, rows, right={2, 3, 4, 5}))
 
 
 def ledger_csv(item: dict[str, Any]) -> str:

@@ -77,25 +77,31 @@ def _counters(before: list[dict], after: list[dict]) -> list[dict[str, Any]]:
              "reached": c["reached"]} for c in after]
 
 
-def print_comparison(comparison: dict[str, Any], before_label: str, after_label: str) -> None:
-    """The comparison as a finance clerk reads it: changed lines, totals, flags, thresholds."""
-    lines = comparison["lines"]
-    if lines:
-        rows = [[_where(c) + c["clause"], c["type"], _yuan(c["before"]), _yuan(c["after"]),
-                 _signed(c["delta"])] for c in lines]
-        print(textable.render(["条款", "情形", before_label, after_label, "变化"], rows, right={2, 3, 4}))
-        for change in lines:
-            refs = [f"+{r}" for r in change["refs_added"]] + [f"−{r}" for r in change["refs_removed"]]
-            print(f"  [{change['clause']}] {change['after_explanation'] or '（取消）'}"
-                  + (f"  单号 {' '.join(refs)}" if refs else ""))
-    else:
-        print("扣款没有变化。")
+def print_comparison(comparison: dict[str, Any], before_label: str, after_label: str,
+                     lines_shown: bool = True) -> None:
+    """The comparison as a finance clerk reads it: changed lines (unless already shown, as a
+    month's are before its cycle's), totals, flags, thresholds."""
+    if lines_shown:
+        _print_lines(comparison["lines"], before_label, after_label)
     for total in comparison["totals"]:
         print(f"{total['label']}：{_yuan(total['before'])} → {_yuan(total['after'])}")
     for flag in comparison["flags_added"]:
         print(f"+ 新增 {_where(flag)}[{flag['clause']}] {FLAG_LABELS[flag['kind']]}：{flag['message']}")
     for flag in comparison["flags_removed"]:
         print(f"− 消失 {_where(flag)}[{flag['clause']}] {FLAG_LABELS[flag['kind']]}：{flag['message']}")
+
+
+def _print_lines(lines: list[dict[str, Any]], before_label: str, after_label: str) -> None:
+    if not lines:
+        print("扣款没有变化。")
+        return
+    rows = [[_where(c) + c["clause"], c["type"], _yuan(c["before"]), _yuan(c["after"]),
+             _signed(c["delta"])] for c in lines]
+    print(textable.render(["条款", "情形", before_label, after_label, "变化"], rows, right={2, 3, 4}))
+    for change in lines:
+        refs = [f"+{r}" for r in change["refs_added"]] + [f"−{r}" for r in change["refs_removed"]]
+        print(f"  [{change['clause']}] {change['after_explanation'] or '（取消）'}"
+              + (f"  单号 {' '.join(refs)}" if refs else ""))
 
 
 def print_headroom(comparison: dict[str, Any]) -> None:

@@ -1,5 +1,8 @@
 """The contract to date at a glance: every month settled from the facts, with running totals,
 deductions by clause against the price, where each threshold stands, and the payments due next.
+A month paid with its cycle (高米店 3.2) says so (``settled_in``); the cycles are listed with
+what each pays, withholds (4.6.4) or asks the vendor to make good (6.6), and the running
+payable takes each cycle's payable on its last month.
 
 Months are settled one by one with the same engine as ``settle``, from month 1 through the
 last month with a facts file; a month in between without one is settled as recorded empty
@@ -33,6 +36,8 @@ def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
     contract = loaded.contract
     last = max((n for n in book.files), default=0)
     periods = [p for p in all_periods(contract) if p.index <= last and p.start <= as_of]
+    listing = schedule_listing(loaded, book, as_of, calendar)
+    cycles_paid = _cycles_paid(loaded, listing)
     running = dict.fromkeys(RUNNING, ZERO)
     rows, deductions, statement = [], [], None
     for period in progress(periods, f"{contract.short_name} 逐月结算"):
@@ -40,6 +45,7 @@ def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
         row = _row(statement, period.index in book.files, _paid(book, period.index))
         for key in RUNNING:
             running[key] += Decimal(row[key])
+        running["payable"] += Decimal(cycles_paid.get(period.index, "0"))
         rows.append({**row, "running": {key: money.as_json(value) for key, value in running.items()}})
         deductions += [_deduction(period.index, line) for line in statement["deductions"]]
     total = contract.total_price.amount
@@ -53,9 +59,18 @@ def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
                                                      .quantize(Decimal("0.0001")))},
         "counters": statement["counters"] if statement else [],
         "exposure_total": statement["exposure_total"] if statement else "0.00",
-        "payments_due": payments_due(schedule_listing(loaded, book, as_of, calendar)),
+        "cycles": listing.get("cycles", []),
+        "payments_due": payments_due(listing),
         "account": contract_account(loaded, book, as_of, calendar).to_json(),
     }
+
+
+def _cycles_paid(loaded: LoadedContract, listing: dict[str, Any]) -> dict[int, str]:
+    """For a contract paid by cycle (高米店 3.2): each cycle's payable, on its last month's row
+    (its other months pay nothing by themselves), so the running payable is what was payable."""
+    months = loaded.contract.cycle_months
+    return {min(row["number"] * months, loaded.period_count): row["payable"]
+            for row in listing.get("cycles", []) if row["payable"] is not None}
 
 
 def _row(statement: dict[str, Any], recorded: bool, paid: Decimal) -> dict[str, Any]:
@@ -66,6 +81,7 @@ def _row(statement: dict[str, Any], recorded: bool, paid: Decimal) -> dict[str, 
             "deductions_total": statement["deductions_total"], "net": statement["net"],
             "payable": statement["payable"], "withheld": statement["withheld"],
             "owed_by_vendor": statement["owed_by_vendor"], "paid": money.as_json(paid),
+            **({"settled_in": statement["settled_in"]} if statement.get("settled_in") else {}),
             "flags": [f"[{flag['clause']}] {flag['kind']}" for flag in statement["flags"]]}
 
 

@@ -51,9 +51,12 @@ def _cycle_row(loaded: LoadedContract, book: FactsBook, index: int, as_of: date)
     missing = [p.index for p in span.periods if p.index not in book.files]
     if missing:
         row["awaiting"] = [f"第 {n} 期事实" for n in missing]
-    else:
-        row["payable"] = cycle_statement(loaded, book, index)["payable"]
-    return {**row, "status": "due", "status_label": STATUS_LABELS["due"]}
+        return {**row, "status": "due", "status_label": STATUS_LABELS["due"]}
+    statement = cycle_statement(loaded, book, index)
+    row.update({key: statement[key] for key in ("net", "payable", "withheld", "owed_by_vendor")})
+    status = ("withheld" if statement["withheld"] != "0.00" else
+              "vendor_owes" if statement["owed_by_vendor"] != "0.00" else "due")
+    return {**row, "status": status, "status_label": STATUS_LABELS[status]}
 
 
 def print_schedule(listing: dict[str, Any]) -> None:
@@ -75,8 +78,11 @@ def print_schedule(listing: dict[str, Any]) -> None:
     for row in listing["cycles"]:
         payable = money.grouped(Decimal(row["payable"])) if row["payable"] else "—"
         waiting = f"  待：{'、'.join(row['awaiting'])}" if row["awaiting"] else ""
+        held = "".join(f"  {label} {money.grouped(Decimal(row[key]))}"
+                       for key, label in (("withheld", "暂停支付"), ("owed_by_vendor", "乙方应补足"))
+                       if row.get(key, "0.00") != "0.00")
         print(f"  第 {row['number']} 支付周期  {row['start']} 至 {row['end']}  "
-              f"{row['status_label']:<4}  应付 {payable}{waiting}")
+              f"{row['status_label']:<4}  应付 {payable}{held}{waiting}")
 
 
 def _tranche_line(row: dict[str, Any]) -> str:

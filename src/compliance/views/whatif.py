@@ -21,8 +21,9 @@ from compliance.views.compare import compare
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
 from compliance.model.facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
+from compliance.model.periods import cycle as cycle_of
 from compliance.model.periods import period as period_of
-from compliance.views.statement import period_statement
+from compliance.views.statement import cycle_statement, period_statement
 from compliance.account.build import NO_FACTS
 
 ADD = re.compile(r"^(?P<type>[a-z_]+)=(?P<number>\d+(\.\d{1,2})?)$")
@@ -100,7 +101,27 @@ def preview(loaded: LoadedContract, book: FactsBook, index: int, additions: list
     recorded = month_statement(loaded, book, index)
     supposed = month_statement(loaded, book, index, additions, rating)
     return {"additions": [a.text for a in additions], "rating": rating, "recorded": recorded,
-            "preview": supposed, "changes": compare(recorded, supposed)}
+            "preview": supposed, "changes": compare(recorded, supposed),
+            **_cycle_preview(loaded, book, index, additions, rating)}
+
+
+def _cycle_preview(loaded: LoadedContract, book: FactsBook, index: int,
+                   additions: list[Addition], rating: str | None) -> dict[str, Any]:
+    """For a month paid with its cycle (高米店 3.2), the cycle as recorded and as supposed: only
+    the cycle says what is paid, withheld (4.6.4) or made good (6.6). A cycle with another
+    month not yet recorded cannot be settled: it says which months it awaits."""
+    contract = loaded.contract
+    if contract.pays_monthly or not contract.fees or index > loaded.period_count:
+        return {}
+    number = period_of(contract, index).cycle
+    missing = [p.index for p in cycle_of(contract, number).periods
+               if p.index != index and p.index not in book.files]
+    if missing:
+        return {"cycle": {"number": number, "awaiting": [f"第 {n} 期事实" for n in missing]}}
+    recorded = cycle_statement(loaded, book, number)
+    supposed = cycle_statement(loaded, hypothetical_book(loaded, book, index, additions, rating), number)
+    return {"cycle": {"number": number, "recorded": recorded, "preview": supposed,
+                      "changes": compare(recorded, supposed)}}
 
 
 def _event(loaded: LoadedContract, addition: Addition, day) -> Event:
