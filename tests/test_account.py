@@ -41,9 +41,10 @@ def test_every_view_agrees_with_the_account_on_the_balance():
         as_of = date.fromisoformat(day)
         account = contract_account(loaded, book, as_of, calendar())
         totals = {kind: account.total(kind) for kind in
-                  ("earned", "deduction", "penalty", "interest", "paid_to_vendor", "paid_by_vendor",
-                   "interest_paid")}
-        expected = (totals["earned"] + totals["interest"] + totals["paid_by_vendor"]
+                  ("earned", "unearned", "deduction", "penalty", "waived", "interest", "buyer_penalty",
+                   "paid_to_vendor", "paid_by_vendor", "interest_paid")}
+        expected = (totals["earned"] - totals["unearned"] + totals["interest"] + totals["buyer_penalty"]
+                    + totals["paid_by_vendor"] + totals["waived"]
                     - totals["deduction"] - totals["penalty"] - totals["paid_to_vendor"]
                     - totals["interest_paid"])
         assert account.balance == expected, contract_id
@@ -270,3 +271,45 @@ def test_a_preview_of_a_month_paid_with_its_cycle_shows_the_cycle_it_changes(cap
                            "--period", "2", "--add", "zero_point_order=1", "--json")
     cycle = json.loads(out)["cycle"]
     assert (cycle["recorded"]["withheld"], cycle["preview"]["withheld"]) == ("606280.00", "601280.00")
+
+
+def test_a_termination_settles_in_the_account_as_it_does_on_its_statement(write_facts):
+    """羊坊店 3.7: tranche 1 (1,235,400.00) paid net of an 8,000.00 loss; terminated 09-28. The
+    vendor has earned 207/365 of the price (1,401,248.22), owes the loss and has been paid
+    1,227,400.00: the buyer owes 165,848.22 — on the schedule and in the account alike. (The
+    loss is not credited back to the vendor for having been netted from the payment.)"""
+    write_facts("yangfangdian-2026", 1, [
+        {"type": "invoice_received", "date": "2026-03-10", "tranche": 1},
+        {"type": "property_loss", "date": "2026-03-15", "amount": Decimal("8000.00")},
+        {"type": "payment_made", "date": "2026-03-26", "tranche": 1, "amount": Decimal("1227400.00")}])
+    folder = write_facts("yangfangdian-2026", 7, [
+        {"type": "contract_terminated", "date": "2026-09-28", "clause": "3.7"}])
+    loaded, book = _book("yangfangdian-2026", folder)
+    day = date(2026, 10, 1)
+    [settled] = schedule_listing(loaded, book, day, calendar())["termination"]
+    assert (settled["earned"], settled["deductions"], settled["buyer_pays"]) == (
+        "1401248.22", "8000.00", "165848.22")
+    account = contract_account(loaded, book, day, calendar())
+    assert account.balance == Decimal("165848.22")
+    assert account.total("earned") == Decimal("1401248.22")
+
+
+def test_after_a_termination_unpaid_tranches_give_way_to_its_settlement(tmp_path):
+    """规自委 6.1 termination on 2023-08-31: the 尾款 due 11-30 is no longer payable by itself;
+    the account gives back what the days served do not earn of both tranches (earned on
+    signing) and shows the vendor's refund."""
+    import shutil
+    folder = tmp_path / "ghzrzw"
+    shutil.copytree(EXAMPLES / "ghzrzw-chaoyang-2023", folder)
+    (folder / "period-04.yaml").write_text(
+        "contract: ghzrzw-chaoyang-2023\nperiod: 4\nevents:\n"
+        "- {type: contract_terminated, date: 2023-08-31, clause: '6.1'}\n", "utf-8")
+    loaded, book = _book("ghzrzw-chaoyang-2023", folder)
+    day = date(2023, 9, 5)
+    statement = tranche_statement(loaded, book, 2, day, calendar())
+    assert statement["tranche"]["status"] == "terminated" and statement["payable"] == "0.00"
+    account = contract_account(loaded, book, day, calendar())
+    assert account.total("unearned") == Decimal("992032.80") - Decimal("275112.92")
+    assert account.to_json()["vendor_owes"] == "735246.83"
+    [due] = ledger(loaded, book, day, calendar())["payments_due"]
+    assert (due["amount"], due["due"]) == ("-735246.83", "2023-10-07")

@@ -510,9 +510,9 @@ def termination_no_penalty(settlement: Settlement) -> None:
     assert _ended(settlement)["penalty"] is None
 
 
-@then(parsers.parse('解除时未在付款中抵扣的扣款为 "{amount}" 元'))
-def termination_outstanding(settlement: Settlement, amount: str) -> None:
-    assert _ended(settlement)["outstanding_deductions"] == _amount(amount)
+@then(parsers.parse('解除时的扣款合计为 "{amount}" 元'))
+def termination_deductions(settlement: Settlement, amount: str) -> None:
+    assert _ended(settlement)["deductions"] == _amount(amount)
 
 
 @then(parsers.re(r'(?P<party>乙方应退还|甲方应支付) "(?P<amount>[0-9,.]+)" 元(，期限为 "(?P<day>[0-9-]+)")?'))

@@ -28,6 +28,7 @@ from compliance.account.entry import KIND_LABELS, Entry
 from compliance.engine.evaluation import settle_period_outcome
 from compliance.engine.loading import LoadedContract
 from compliance.engine.outcome import Line
+from compliance.engine.kinds.termination_settlement import Settlement
 from compliance.engine.schedule import payment_schedule
 from compliance.model import money
 from compliance.model.facts import (CLAIM_WAIVED, INTEREST_PAID, PAYMENT, PENALTY_CLAIM,
@@ -96,14 +97,38 @@ def _monthly_entries(loaded: LoadedContract, book: FactsBook, as_of: date) -> li
 
 def _tranche_entries(loaded: LoadedContract, book: FactsBook, as_of: date,
                      calendar: WorkCalendar) -> list[Entry]:
-    """Each tranche triggered by ``as_of`` is earned; the lines netted against the tranches."""
-    entries = []
-    for state in payment_schedule(loaded, book, as_of, calendar).tranches:
-        if state.trigger.day is not None and state.trigger.day <= as_of:
-            entries.append(Entry(f"earned:tranche-{state.number}", "earned", state.rule.clause,
-                                 state.trigger.day, state.due.day if state.due else None,
-                                 state.amount, state.label, state.rule.id))
+    """Each tranche triggered by ``as_of`` (and before a termination) is earned; the lines
+    netted against the tranches; and a termination's settlement."""
+    schedule = payment_schedule(loaded, book, as_of, calendar)
+    ended = min(schedule.terminations, key=lambda t: t.terminated_on, default=None)
+    last = min(as_of, ended.terminated_on) if ended else as_of
+    earned, entries = [], []
+    for state in schedule.tranches:
+        if state.trigger.day is not None and state.trigger.day <= last:
+            earned.append(Entry(f"earned:tranche-{state.number}", "earned", state.rule.clause,
+                                state.trigger.day, state.due.day if state.due else None,
+                                state.amount, state.label, state.rule.id))
         entries += [_line_entry(line, as_of) for line in state.outcome.lines]
+    return earned + entries + (_termination_entries(ended, earned) if ended else [])
+
+
+def _termination_entries(settled: Settlement, earned: list[Entry]) -> list[Entry]:
+    """On termination the price is earned by days served (羊坊店 3.7, 酒仙桥 6.3, 规自委 6.8):
+    the difference from the tranches earned so far (more earned, or 解除后不再应得 to give
+    back), and the penalty the ground charges unless already claimed."""
+    clause, day = settled.rule.clause, settled.terminated_on
+    due = settled.due.day if settled.due else None
+    difference = settled.earned - sum((entry.amount for entry in earned), ZERO)
+    entries = []
+    if difference:
+        entries.append(Entry(f"earned:termination-{clause}", "earned" if difference > 0 else "unearned",
+                             clause, day, due, abs(difference),
+                             f"解除结算：{settled.earned_how}，已计分期 "
+                             f"{money.grouped(settled.earned - difference)} 元", settled.rule.id))
+    if settled.penalty:
+        kind = "penalty" if settled.rule.params.penalty_payer == "vendor" else "buyer_penalty"
+        entries.append(Entry(f"{kind}:termination-{clause}", kind, clause, day, due, settled.penalty,
+                             f"依第 {settled.ground} 条解除的违约金", settled.rule.id))
     return entries
 
 

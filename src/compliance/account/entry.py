@@ -17,11 +17,11 @@ from compliance.model import money
 
 KIND_LABELS = {
     "earned": "应得服务费", "deduction": "扣款", "penalty": "违约金", "waived": "放弃或撤回的扣款、违约金",
-    "interest": "甲方迟延付款违约金",
+    "interest": "甲方迟延付款违约金", "unearned": "解除后不再应得的服务费", "buyer_penalty": "甲方违约金",
     "paid_to_vendor": "甲方付款", "paid_by_vendor": "乙方支付（补足或退还）",
     "interest_paid": "甲方支付迟延付款违约金",
 }
-SIGN = {"earned": 1, "interest": 1, "paid_by_vendor": 1, "waived": 1,
+SIGN = {"earned": 1, "interest": 1, "paid_by_vendor": 1, "waived": 1, "buyer_penalty": 1, "unearned": -1,
         "deduction": -1, "penalty": -1, "paid_to_vendor": -1, "interest_paid": -1}
 """How each kind moves the balance the buyer owes the vendor."""
 

@@ -34,7 +34,8 @@ from compliance.model.workdays import Deadline, WorkCalendar
 
 STATUS_LABELS = {"not_yet_due": "未到期", "due": "应付", "paid": "已付", "paid_late": "逾期支付",
                  "overdue": "逾期未付", "suspended": "暂缓支付（付款条件未满足）",
-                 "withheld": "暂停支付", "vendor_owes": "乙方应补足"}
+                 "withheld": "暂停支付", "vendor_owes": "乙方应补足",
+                 "terminated": "合同已解除，按解除结算"}
 
 
 @dataclass
@@ -123,12 +124,24 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
                                 late_facts)
     _allocate(term, states)
     shared = loaded.termination_grounds
-    claims = [line for state in states for line in state.outcome.lines]
+    lines = [line for state in states for line in state.outcome.lines]
     terminations = [termination_kind.settlement(
-                        rule, view, shared=len(shared[rule.params.event_type]) > 1,
-                        claimed_on=termination_kind.penalty_claimed_on(claims, rule.clause))
+                        rule, view, lines=lines, shared=len(shared[rule.params.event_type]) > 1,
+                        claimed_on=termination_kind.penalty_claimed_on(lines, rule.clause))
                     for rule in loaded.rules if rule.kind == "termination_settlement"]
-    return Schedule(as_of, states, view.milestones, [t for t in terminations if t is not None])
+    recorded = [t for t in terminations if t is not None]
+    _superseded(states, recorded)
+    return Schedule(as_of, states, view.milestones, recorded)
+
+
+def _superseded(states: list[TrancheState], terminations: list) -> None:
+    """Once the contract is terminated, a tranche not yet paid is no longer paid by itself:
+    the termination's settlement (earned by days, less what was paid) takes its place."""
+    if not terminations:
+        return
+    for state in states:
+        if state.status not in ("paid", "paid_late"):
+            state.status = "terminated"
 
 
 def _postpone(conditions: Outcome, states: list[TrancheState], as_of: date,

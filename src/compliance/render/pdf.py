@@ -199,7 +199,7 @@ def _termination_story(statement: dict[str, Any]) -> list[Any]:
     if item["penalty"]:
         payer = "乙方" if item["penalty"]["payer"] == "vendor" else "甲方"
         rows.append([f"{payer}应付违约金", _yuan(item["penalty"]["amount"])])
-    rows.append(["扣款（已在付款中抵扣的除外）", _yuan(item["outstanding_deductions"])])
+    rows.append(["扣款（截至解除日）", _yuan(item["deductions"])])
     if item["notice"]:
         notice = item["notice"]
         rows.append([f"提前 {notice['required_days']} 日通知", f"通知日 {notice['given'] or '未记录'}，"
@@ -212,8 +212,7 @@ def _termination_story(statement: dict[str, Any]) -> list[Any]:
     story = [_p("解除结算", "heading"), _table(rows, [35, 135], header=False),
              _p("解除依据条款原文", "heading"), _p(statement["ground"]["text"])]
     if statement["deductions"]:
-        story += [_p(f"解除日前发生的扣款（已在付款中抵扣 "
-                     f"{money.grouped(Decimal(statement['deductions_netted']))} 元）", "heading"),
+        story += [_p("解除日前发生的扣款", "heading"),
                   _table([["条款", "计算", "金额（元）"]]
                          + [[line["clause"], line["explanation"], _yuan(line["amount"])]
                             for line in statement["deductions"]], [18, 120, 32])]

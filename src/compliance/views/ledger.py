@@ -28,7 +28,7 @@ from compliance.account.build import contract_account
 SCHEMA = "compliance.ledger/1"
 ZERO = Decimal("0")
 RUNNING = ("gross", "deductions_total", "payable", "paid")
-PAID = ("paid", "paid_late")
+PAID = ("paid", "paid_late", "terminated")
 
 
 def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
@@ -110,7 +110,12 @@ def payments_due(listing: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"label": t["label"], "clause": t["clause"], "amount": t["payable"],
                  "due": t["due"]["date"] if t["due"] else None,
                  "awaiting": t["trigger"]["awaiting"], "status": t["status_label"]}
-                for t in listing["tranches"] if t["status"] not in PAID]
+                for t in listing["tranches"] if t["status"] not in PAID] + [
+                {"label": f"解除结算（依第 {t['ground']} 条）", "clause": t["settled_under"],
+                 "amount": t["buyer_pays"] if t["buyer_pays"] != "0.00" else f"-{t['vendor_refunds']}",
+                 "due": t["due"]["date"] if t["due"] else None, "awaiting": [],
+                 "status": "乙方应退还" if t["vendor_refunds"] != "0.00" else "甲方应支付"}
+                for t in listing["termination"]]
     return [{"label": f"第 {c['number']} 支付周期（{c['start']} 至 {c['end']}）", "clause": None,
              "amount": c["payable"], "due": None, "awaiting": c["awaiting"],
              "status": c["status_label"]} for c in listing["cycles"]]

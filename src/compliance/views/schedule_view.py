@@ -18,7 +18,7 @@ from compliance.engine.loading import LoadedContract
 from compliance.model.facts import FactsBook
 from compliance.model.periods import cycle, cycle_count
 from compliance.engine.schedule import STATUS_LABELS, payment_schedule
-from compliance.views.statement import cycle_statement, totals, tranche_json
+from compliance.views.statement import cycle_statement, totals, tranche_json, tranche_settled_in
 from compliance.views.termination import notice_verdict
 from compliance.model.workdays import WorkCalendar
 
@@ -33,7 +33,8 @@ def schedule_listing(loaded: LoadedContract, book: FactsBook, as_of: date,
             "as_of": as_of.isoformat()}
     if loaded.tranches:
         schedule = payment_schedule(loaded, book, as_of, calendar)
-        rows = [{**tranche_json(state), **totals(state.amount, state.outcome, state.paid)}
+        rows = [{**tranche_json(state), **totals(state.amount, state.outcome, state.paid,
+                                                 tranche_settled_in(state))}
                 for state in schedule.tranches]
         return {**head, "tranches": rows,
                 "acceptance": [m.to_json() for m in schedule.milestones.values()],

@@ -77,7 +77,8 @@ def payable_sentence(statement: dict[str, Any]) -> str:
     or, for a month settled with its cycle or tranche, where its net goes."""
     words = statement["amount_in_words"]
     if statement.get("settled_in"):
-        return (f"本月不单独付款：净额 {money.grouped(Decimal(statement['net']))} 元（{words}）"
+        alone = "本次款项不单独支付" if "tranche" in statement else "本月不单独付款"
+        return (f"{alone}：净额 {money.grouped(Decimal(statement['net']))} 元（{words}）"
                 f"计入{statement['settled_in']}结算")
     held = (f"，暂停支付 {money.grouped(Decimal(statement['withheld']))} 元"
             if statement.get("withheld", "0.00") != "0.00" else "")
@@ -93,6 +94,12 @@ def settled_in(loaded: LoadedContract, period: Period) -> str | None:
     if not contract.pays_monthly and period.index <= loaded.period_count:
         return f"第 {period.cycle} 支付周期"
     return None
+
+
+def tranche_settled_in(state: TrancheState) -> str | None:
+    """A tranche left unpaid when the contract was terminated is paid in the termination's
+    settlement, not by itself."""
+    return "合同解除时的" if state.status == "terminated" else None
 
 
 def statement_day(span_end: date, as_of: date | None) -> date:
@@ -248,7 +255,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
         "checks": [check.to_json() for check in outcome.checks],
         "deductions": [{"arose": line.trace.arose(), **line.to_json()} for line in vendor_lines],
         "owed_by_buyer_lines": [line.to_json() for line in buyer_lines],
-        **totals(state.amount, outcome, state.paid),
+        **totals(state.amount, outcome, state.paid, tranche_settled_in(state)),
         "flags": [{"arose": flag.trace.arose(), **flag.to_json()} for flag in outcome.flags],
         "interpretations": _interpretations(loaded, outcome, [
             state.rule.clause, *(m.clause for m in schedule.milestones.values()),

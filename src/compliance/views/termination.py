@@ -10,7 +10,6 @@ date the clause gives.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from compliance.model import money
@@ -24,8 +23,6 @@ from compliance.views.statement import fingerprint, header
 from compliance.engine.term import TermView
 from compliance.model.workdays import WorkCalendar
 
-SETTLED = ("paid", "paid_late")
-ZERO = Decimal("0")
 
 
 def termination_rule(loaded: LoadedContract, clause: str, by: str | None) -> Rule:
@@ -58,10 +55,9 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
         raise UserError(f"{on} is outside the term", field="--on",
                         valid=f"{contract.term.start}..{contract.term.end}")
     rule = termination_rule(loaded, clause, by)
-    lines, netted = _deductions(loaded, book, on, calendar)
-    outstanding = sum((line.amount for line in lines), ZERO) - netted
+    lines = _deductions(loaded, book, on, calendar)
     view = TermView(contract, book.events_through(max(book.files, default=0)), calendar, on)
-    settled = termination_kind.settlement(rule, view, on, outstanding,
+    settled = termination_kind.settlement(rule, view, on, lines,
                                           claimed_on=termination_kind.penalty_claimed_on(lines, rule.clause),
                                           ground=clause)
     under = rule.params.settled_under or rule.clause
@@ -76,7 +72,6 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
         "payments": [{"date": p.event.date.isoformat(), "amount": money.as_json(p.event.amount),
                       "tranche": p.event.tranche, "source": p.source} for p in settled.payments],
         "deductions": [{"arose": line.trace.arose(), **line.to_json()} for line in lines],
-        "deductions_netted": money.as_json(netted),
         "interpretations": [{"clause": c.id, "interpretation": c.interpretation}
                             for c in contract.clauses
                             if c.id in (clause, rule.clause, under) and c.interpretation],
@@ -90,18 +85,13 @@ def _clause_json(loaded: LoadedContract, clause_id: str) -> dict[str, str]:
 
 
 def _deductions(loaded: LoadedContract, book: FactsBook, on: date,
-                calendar: WorkCalendar) -> tuple[list, Decimal]:
-    """The deductions (and claimed penalties) that arose by ``on``, and how much of them the
-    payments already netted: a tranche paid in full for less than its amount netted the
-    difference; a tranche paid its whole amount, or not yet paid, netted nothing."""
+                calendar: WorkCalendar) -> list:
+    """The deductions and claimed penalties (less claims waived) that arose by ``on``."""
     if not loaded.tranches:
-        return [], ZERO
+        return []
     schedule = payment_schedule(loaded, book, on, calendar)
-    lines = [line for state in schedule.tranches for line in state.outcome.lines
-             if line.owed_by == "vendor" and (line.trace.arose() or "") <= on.isoformat()]
-    netted = sum((min(state.outcome.deductions(), max(state.amount - state.paid, ZERO))
-                  for state in schedule.tranches if state.status in SETTLED), ZERO)
-    return lines, netted
+    return [line for state in schedule.tranches for line in state.outcome.lines
+            if line.owed_by == "vendor" and (line.trace.arose() or "") <= on.isoformat()]
 
 
 def notice_verdict(notice: dict[str, Any]) -> str:

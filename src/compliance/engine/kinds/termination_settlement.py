@@ -8,9 +8,10 @@ Earned, by days: fen(合同总价款 × days served ÷ days in the term), the te
 being the last day served. By staff-days: fen(合同总价款 × staff-days provided ÷ (staff ×
 days in the term)), where staff-days provided = staff × days served − the staff-days
 the shortfall facts record up to the termination.
-Balance = earned − payments − the vendor's penalty + the buyer's penalty − deductions
-not yet netted (given by the caller): positive, the buyer pays it by the due date;
-negative, the vendor refunds it. A clause that needs notice checks the latest notice
+Balance = earned − payments − the vendor's penalty + the buyer's penalty − every deduction
+and claimed penalty that arose by the termination (the lines given by the caller): the
+account's own identity, so a tranche paid net of its deductions is not credited them twice.
+Positive, the buyer pays it by the due date; negative, the vendor refunds it. A clause that needs notice checks the latest notice
 recorded before the termination.
 """
 from __future__ import annotations
@@ -66,8 +67,8 @@ class Settlement:
     penalty: Decimal
     due: Deadline | None
     notice: Notice | None = None
-    outstanding: Decimal = ZERO
-    """Deductions and claimed penalties not yet netted against a payment."""
+    deductions: Decimal = ZERO
+    """Every deduction and claimed penalty (less claims waived) that arose by the termination."""
     payments: list = field(default_factory=list)
     claimed_on: str | None = None
     """Where the buyer already claimed this clause's penalty: one breach, one penalty, so the
@@ -78,7 +79,7 @@ class Settlement:
     @property
     def balance(self) -> Decimal:
         sign = -1 if self.rule.params.penalty_payer == "vendor" else 1
-        return self.earned - self.paid + sign * self.penalty - self.outstanding
+        return self.earned - self.paid + sign * self.penalty - self.deductions
 
     def to_json(self) -> dict:
         params = self.rule.params
@@ -90,8 +91,8 @@ class Settlement:
         if self.claimed_on:
             explanation += (f"；第 {self.rule.clause} 条违约金已由甲方主张（{self.claimed_on}），"
                             "计入扣款，不重复计收")
-        if self.outstanding:
-            explanation += f"；扣款（未在付款中抵扣的）{money.grouped(self.outstanding)} 元"
+        if self.deductions:
+            explanation += f"；扣款 {money.grouped(self.deductions)} 元"
         return {
             "clause": self.rule.clause, "rule": self.rule.id,
             "settled_under": params.settled_under or self.rule.clause,
@@ -103,7 +104,7 @@ class Settlement:
             "penalty": None if not self.penalty else {
                 "amount": money.as_json(self.penalty), "payer": params.penalty_payer,
                 "rate": str(params.penalty_rate), "base": params.penalty_base},
-            "outstanding_deductions": money.as_json(self.outstanding),
+            "deductions": money.as_json(self.deductions),
             "balance": money.as_json(balance),
             "buyer_pays": money.as_json(max(balance, ZERO)),
             "vendor_refunds": money.as_json(max(-balance, ZERO)),
@@ -136,12 +137,13 @@ def recorded_termination(rule: Rule, view, shared: bool = False):
     return min(recorded, key=lambda e: (e.event.date, e.source), default=None)
 
 
-def settlement(rule: Rule, view, terminated_on: date | None = None,
-               outstanding: Decimal = ZERO, shared: bool = False,
-               claimed_on: str | None = None, ground: str | None = None) -> Settlement | None:
-    """The settlement on ``terminated_on``, or on the termination recorded (None if none).
-    ``claimed_on`` names the claim of this clause's penalty already made, if any: the
-    penalty is then not charged again."""
+def settlement(rule: Rule, view, terminated_on: date | None = None, lines=(),
+               shared: bool = False, claimed_on: str | None = None,
+               ground: str | None = None) -> Settlement | None:
+    """The settlement on ``terminated_on``, or on the termination recorded (None if none),
+    netting the vendor's ``lines`` (deductions, claims) that arose by then. ``claimed_on``
+    names the claim of this clause's penalty already made, if any: the penalty is then not
+    charged again."""
     recorded = None if terminated_on else recorded_termination(rule, view, shared)
     ended = terminated_on or (recorded.event.date if recorded else None)
     if ended is None:
@@ -156,8 +158,10 @@ def settlement(rule: Rule, view, terminated_on: date | None = None,
                if params.penalty_rate and not claimed_on else ZERO)
     due = _due(view, ended, params)
     ground = ground or (recorded.event.clause if recorded else None) or rule.clause
+    deductions = sum((line.amount for line in lines if line.owed_by == "vendor"
+                      and (line.trace.arose() or "") <= ended.isoformat()), ZERO)
     return Settlement(rule, ended, served, in_term, earned, how, paid, penalty, due,
-                      _notice(rule, view, ended), outstanding, payments, claimed_on, ground)
+                      _notice(rule, view, ended), deductions, payments, claimed_on, ground)
 
 
 def _due(view, ended: date, params) -> Deadline | None:
