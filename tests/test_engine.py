@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 
 import pytest
-from conftest import CONTRACTS
+from conftest import CONTRACTS, EXAMPLES
 from contract_builder import write_contract
 
 from compliance.engine import rete
@@ -46,6 +46,36 @@ def test_every_fact_is_seen_by_every_matching_rule():
              for name in ("one", "two")]
     session = rete.compile_ruleset("test-facts", rules).session()
     assert sorted(session.assert_facts([{"t": "e"}])) == ["one", "two"]
+
+
+def test_a_closed_session_leaves_nothing_behind_for_the_next():
+    """A session's state is reused once it is closed (durable-rules holds at most 1,024 per
+    ruleset): the next session gets it empty — no fact, no pending ``$not``, no old match."""
+    rules = [rete.EngineRule("pair", {"all": [{"a": {"t": "a"}}, {"b": {"t": "b"}}]},
+                             lambda matched: "paired"),
+             rete.EngineRule("lonely", {"all": [{"a": {"t": "a"}}, {"b$not": {"t": "b"}}]},
+                             lambda matched: "lonely")]
+    ruleset = rete.compile_ruleset("test-reuse", rules)
+    first = ruleset.session()
+    assert first.assert_facts([{"t": "b"}, {"t": "a"}]) == ["paired"]
+    first.close()
+    second = ruleset.session()
+    assert second.sid == first.sid
+    assert second.assert_facts([{"t": "a"}]) == ["lonely"]
+    second.close()
+
+
+def test_one_process_settles_without_limit_and_every_statement_stays_the_same():
+    """``compliance serve`` settles every request in one long-lived process. durable-rules
+    holds at most 1,024 session states per ruleset (the 1,025th raised ``MemoryError``); with
+    each state released for reuse, 1,500 statements of 城北 — three sessions each, with
+    ``$not`` rules and joins — are settled and the last equals the first."""
+    loaded = load_contract(CONTRACTS / "chengbei-2025.yaml")
+    book = load_facts(EXAMPLES / "chengbei-2025", loaded)
+    first = period_statement(loaded, book, 12)
+    for _ in range(1500):
+        last = period_statement(loaded, book, 12)
+    assert last == first
 
 
 def test_a_contract_compiles_once_per_process():

@@ -11,13 +11,10 @@ The event tables below say, per contract, which event types are drawn, with whic
 fields and in which ranges; ``test_event_tables_match_the_contracts`` keeps them in
 step with the contracts' ``event_types``.
 
-Every example is checked in a forked child process (``in_child``). durable-rules keeps each
-session's state for the life of the process and holds at most 1,024 of them per compiled
-contract (``MAX_STATE_INDEX_LENGTH``); ``engine/rete.py`` never deletes one, so the 1,025th
-settlement of a contract in one process raises ``MemoryError`` — see
-``test_one_process_settles_a_contract_more_than_1024_times``. Thousands of random histories
-in the pytest process would hit that wall and break every later test of the contract; a
-child that exits takes its sessions with it.
+Every example is checked in a forked child process (``in_child``): durable-rules is a C
+extension that can crash the process on a bad state, and a child that dies takes only its
+own example with it, reported with its traceback, while the rulesets compiled once in the
+parent are shared by every child.
 """
 from __future__ import annotations
 
@@ -95,7 +92,7 @@ def loaded_contract(cid: str) -> LoadedContract:
 def in_child(check: Callable[[str], None]) -> None:
     """Run ``check(tmp)`` in a forked child with a fresh temporary folder, and raise here
     whatever it raised (with the child's traceback as a note), so hypothesis sees the
-    failure and shrinks it. The child's durable-rules sessions die with it."""
+    failure and shrinks it."""
     read, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
@@ -463,26 +460,6 @@ def grounds(loaded: LoadedContract) -> list[tuple[str, str | None]]:
     clause does not say)."""
     return [(rule.clause, rule.params.party) for rule in loaded.rules
             if rule.kind == "termination_settlement"]
-
-
-# --- a finding: one process, at most 1,024 settlements of a contract -------------------------------
-
-@pytest.mark.xfail(strict=True, reason="durable-rules keeps at most 1,024 session states per ruleset "
-                   "and engine/rete.py never deletes one: issue 'Real months, real load' fixes it")
-def test_one_process_settles_a_contract_more_than_1024_times():
-    """``compliance serve`` settles every request in one long-lived process. durable-rules
-    holds at most 1,024 session states per compiled ruleset and ``engine/rete.py`` never
-    deletes one (its docstring: "sessions are never deleted"), so after about a thousand
-    month statements of one contract — a few dozen ledger pages — every further statement of
-    that contract raises ``MemoryError`` until the process restarts. The README only says to
-    restart "now and then". Run in a child so the pytest process keeps its own sessions."""
-    def settle_many(tmp: str) -> None:
-        loaded = loaded_contract("yangfangdian-2026")
-        book = load_facts(EXAMPLES / "yangfangdian-2026", loaded)
-        for _ in range(1100):
-            period_statement(loaded, book, 1)
-
-    in_child(settle_many)
 
 
 # --- the guard on the tables ---------------------------------------------------------------------

@@ -7,8 +7,16 @@ durable-rules is unmaintained and has traps; this adapter contains them:
 * the rule definition dict is mutated in place (``run`` is popped), so it is deep-copied;
 * an exception raised inside an action is swallowed into the session state, so each
   action is wrapped and its error re-raised here as :class:`RuleActionError`;
-* ``delete_state`` can segfault while a session holds partial matches, so sessions
-  are never deleted: every evaluation gets a fresh ``sid``;
+* a ruleset holds at most 1,024 session states (``sid``); the 1,025th raises
+  ``MemoryError``, and a state is never freed on its own. ``delete_state`` crashes the
+  process (segfault) on states our rules have used, even once every fact is retracted
+  (seen on 城北's monthly rules, 2.0.28). So states are reused instead: a session takes a
+  ``sid`` from its ruleset's pool of free states, and :meth:`Session.close` retracts every
+  fact it asserted (newest first; an action a retraction triggers, a ``$not`` now
+  satisfied, runs into a discarding sink and does nothing) and returns the emptied state
+  to the pool. Live states are at most the sessions open at once, so a process settles
+  without limit in flat memory. Fact ids are unique in the process, so a reused state
+  never sees an id twice;
 * a ``Host`` starts background polling threads per ruleset; rulesets are driven
   synchronously here instead, with no Host and no threads;
 * an event is consumed by the first rule that fires on it, so everything is
@@ -50,15 +58,18 @@ class _NoHost:
 
 
 class _Sink:
-    """What the actions of one session produced, and the first error any of them raised."""
+    """What the actions of one session produced, and the first error any of them raised.
+    A discarding sink (a session being released) runs no action at all."""
 
-    def __init__(self) -> None:
+    def __init__(self, discarding: bool = False) -> None:
         self.results: list[Any] = []
         self.error: BaseException | None = None
+        self.discarding = discarding
 
 
 _sinks: dict[str, _Sink] = {}
 _sid_counter = itertools.count(1)
+_fact_ids = itertools.count(1)
 _compiled: dict[str, "CompiledRuleset"] = {}
 
 
@@ -77,7 +88,7 @@ def _wrap(rule: EngineRule) -> Callable[[Any], None]:
 
     def run(closure: Any) -> None:
         sink = _sinks[closure.s["sid"]]
-        if sink.error is not None:
+        if sink.error is not None or sink.discarding:
             return
         try:
             matched = {alias: dict(getattr(closure, alias)._d) for alias in aliases}
@@ -99,10 +110,13 @@ class CompiledRuleset:
             definition[rule.name] = body
         self.name = name
         self._ruleset = engine.Ruleset(name, _NoHost(), definition)
+        self._free: list[str] = []
+        """States emptied by closed sessions, ready to be reused (see the module note)."""
 
     def session(self) -> "Session":
-        """A fresh session: its own sid, its own facts, its own results."""
-        return Session(self._ruleset)
+        """A session of its own: an empty state (reused, or new), its own results."""
+        sid = self._free.pop() if self._free else f"s{next(_sid_counter)}"
+        return Session(self._ruleset, sid, self._free.append)
 
 
 def compile_ruleset(name: str, rules: list[EngineRule]) -> CompiledRuleset:
@@ -119,10 +133,11 @@ def compile_ruleset(name: str, rules: list[EngineRule]) -> CompiledRuleset:
 class Session:
     """Facts asserted into one durable-rules state; actions run synchronously."""
 
-    def __init__(self, ruleset: engine.Ruleset) -> None:
+    def __init__(self, ruleset: engine.Ruleset, sid: str, release: Callable[[str], None]) -> None:
         self._ruleset = ruleset
-        self.sid = f"s{next(_sid_counter)}"
-        self._ids = itertools.count(1)
+        self.sid = sid
+        self._release = release
+        self._asserted: list[dict[str, Any]] = []
         _sinks[self.sid] = _Sink()
 
     def assert_facts(self, facts: list[dict[str, Any]]) -> list[Any]:
@@ -130,11 +145,12 @@ class Session:
         sink = _sinks[self.sid]
         start = len(sink.results)
         for fact in facts:
-            message = dict(fact, sid=self.sid, id=f"f{next(self._ids)}")
+            message = dict(fact, sid=self.sid, id=f"f{next(_fact_ids)}")
             try:
                 handle = self._ruleset.assert_fact(message)
             except engine.MessageNotHandledException:
                 continue
+            self._asserted.append(message)
             self._ruleset.do_actions(handle, self._raise_on_error)
             if sink.error is not None:
                 error, sink.error = sink.error, None
@@ -149,5 +165,18 @@ class Session:
             raise RuleActionError(f"durable-rules failed: {error}")
 
     def close(self) -> None:
-        """Forget this session's results; the durable-rules state is left (see module note)."""
-        _sinks.pop(self.sid, None)
+        """Release the session: retract its facts and give its emptied state back for reuse
+        (see the module note on the 1,024-state limit). A state whose retraction fails is
+        not reused."""
+        _sinks[self.sid] = _Sink(discarding=True)
+        try:
+            for message in reversed(self._asserted):
+                try:
+                    handle = self._ruleset.retract_fact(message)
+                except engine.MessageNotHandledException:
+                    continue
+                self._ruleset.do_actions(handle, self._raise_on_error)
+        finally:
+            _sinks.pop(self.sid, None)
+        self._asserted.clear()
+        self._release(self.sid)
