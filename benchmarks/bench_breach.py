@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from compliance.model.contract import load_contract  # noqa: E402
+from compliance.engine.loading import load_contract  # noqa: E402
 from compliance.model.facts import load_facts  # noqa: E402
 from compliance.engine.kinds import deliverable_quota  # noqa: E402
 from compliance.model.periods import all_periods, period_holding  # noqa: E402

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from compliance.render import pdf  # noqa: E402
-from compliance.model.contract import load_contract  # noqa: E402
+from compliance.engine.loading import load_contract  # noqa: E402
 from compliance.model.facts import load_facts  # noqa: E402
 from compliance.render.output import statement_json  # noqa: E402
 from compliance.model.periods import all_periods, cycle_count  # noqa: E402

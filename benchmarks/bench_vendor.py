@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_settlement import generate_year  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from compliance.model.contract import load_contract  # noqa: E402
+from compliance.engine.loading import load_contract  # noqa: E402
 from compliance.model.facts import load_facts  # noqa: E402
 from compliance.views.ledger import ledger  # noqa: E402
 from compliance.render.ledger_output import ledger_xlsx  # noqa: E402

@@ -313,3 +313,21 @@ def test_after_a_termination_unpaid_tranches_give_way_to_its_settlement(tmp_path
     assert account.to_json()["vendor_owes"] == "735246.83"
     [due] = ledger(loaded, book, day, calendar())["payments_due"]
     assert (due["amount"], due["due"]) == ("-735246.83", "2023-10-07")
+
+
+def test_a_cycle_whose_deductions_exceed_its_fees_prints_its_make_good_on_the_pdf(write_facts, capsys, tmp_path):
+    """高米店 6.6: a 6-day delay (6 × 215,760.00) exceeds cycle 1's fees; the cycle statement
+    asks the vendor to make good the difference, and its PDF lists that flag as the cycle's
+    (it used to fail with KeyError: 'period')."""
+    write_facts("gaomidian-2025", 1)
+    write_facts("gaomidian-2025", 2)
+    folder = write_facts("gaomidian-2025", 3, [{"type": "obligation_delay", "date": "2026-01-21", "days": 6}])
+    code, out, err = run_cli(capsys, "settle", "gaomidian-2025", str(folder), "--cycle", "1",
+                             "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    statement = json.loads((tmp_path / "out" / "gaomidian-2025" / "cycle-1.json").read_text("utf-8"))
+    assert statement["owed_by_vendor"] == "215760.00"
+    [make_good] = [flag for flag in statement["flags"] if "period" not in flag]
+    assert make_good["clause"] == "6.6"
+    from conftest import pdf_text
+    assert make_good["message"][:12] in pdf_text(tmp_path / "out" / "gaomidian-2025" / "cycle-1.pdf")

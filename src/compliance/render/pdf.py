@@ -121,10 +121,12 @@ def _deduction_rows(statement: dict[str, Any]) -> list[list[Any]]:
 
 
 def _flag_rows(statement: dict[str, Any]) -> list[list[Any]]:
+    """The flags; on a cycle statement each names its month, or 周期 where the whole cycle's
+    payment raised it (高米店 6.6 补足, 4.6.4 暂停支付)."""
     with_period = _period_column(statement)
     rows = [(["期"] if with_period else []) + ["条款", "标记", "事由与后果"]]
     for flag in statement["flags"]:
-        rows.append(([str(flag["period"])] if with_period else [])
+        rows.append(([str(flag.get("period", "周期"))] if with_period else [])
                     + [flag["clause"], FLAG_LABELS[flag["kind"]], flag["message"]])
     return rows
 
