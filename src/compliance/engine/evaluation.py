@@ -38,8 +38,7 @@ from compliance.engine.kinds import registry
 from compliance.engine.kinds.base import Rule, event_trace
 from compliance.model.numbering import clause_order
 from compliance.engine.outcome import Outcome
-from compliance.model.periods import Period
-from compliance.model.periods import span
+from compliance.model.periods import Period, span
 from compliance.engine.tally import Tally
 
 

@@ -36,6 +36,7 @@ STATUS_LABELS = {"not_yet_due": "未到期", "due": "应付", "paid": "已付", 
                  "overdue": "逾期未付", "suspended": "暂缓支付（付款条件未满足）",
                  "withheld": "暂停支付", "vendor_owes": "乙方应补足",
                  "terminated": "合同已解除，按解除结算"}
+PAID_IN_FULL = ("paid", "paid_late")
 
 
 @dataclass
@@ -140,7 +141,7 @@ def _superseded(states: list[TrancheState], terminations: list) -> None:
     if not terminations:
         return
     for state in states:
-        if state.status not in ("paid", "paid_late"):
+        if state.status not in PAID_IN_FULL:
             state.status = "terminated"
 
 

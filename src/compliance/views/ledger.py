@@ -20,6 +20,7 @@ from compliance.model.facts import PAYMENT, FactsBook
 from compliance.model.numbering import clause_order
 from compliance.model.periods import all_periods
 from compliance.render.progress import progress
+from compliance.engine.schedule import PAID_IN_FULL
 from compliance.views.schedule_view import schedule_listing
 from compliance.views.whatif import month_statement
 from compliance.model.workdays import WorkCalendar
@@ -28,7 +29,8 @@ from compliance.account.build import contract_account
 SCHEMA = "compliance.ledger/1"
 ZERO = Decimal("0")
 RUNNING = ("gross", "deductions_total", "payable", "paid")
-PAID = ("paid", "paid_late", "terminated")
+NOT_DUE_BY_ITSELF = (*PAID_IN_FULL, "terminated")
+"""Tranche statuses that leave nothing to pay on the tranche itself."""
 
 
 def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
@@ -110,7 +112,7 @@ def payments_due(listing: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"label": t["label"], "clause": t["clause"], "amount": t["payable"],
                  "due": t["due"]["date"] if t["due"] else None,
                  "awaiting": t["trigger"]["awaiting"], "status": t["status_label"]}
-                for t in listing["tranches"] if t["status"] not in PAID] + [
+                for t in listing["tranches"] if t["status"] not in NOT_DUE_BY_ITSELF] + [
                 {"label": f"解除结算（依第 {t['ground']} 条）", "clause": t["settled_under"],
                  "amount": t["buyer_pays"] if t["buyer_pays"] != "0.00" else f"-{t['vendor_refunds']}",
                  "due": t["due"]["date"] if t["due"] else None, "awaiting": [],

@@ -4,9 +4,9 @@
 The term is cut into windows of the cadence, counted from the start of the term
 (quarter 1 = contract months 1–3); each window owes total ÷ windows deliveries, due
 by the window's last day. Each delivery the buyer did not reject (``accepted: false``)
-fills the earliest unfilled slot whose window has begun; a delivery made before its window begins fills nothing later (提前交付不计入
-以后的季度). A slot filled after its deadline is late; a slot unfilled when its
-deadline has passed is overdue.
+fills the earliest unfilled slot whose window has begun; a delivery made before its
+window begins fills nothing later (提前交付不计入以后的季度). A slot filled after its
+deadline is late; a slot unfilled when its deadline has passed is overdue.
 
 In durable-rules, each slot that turns late or overdue in the month being settled is
 a ``slot`` fact; the rule raises the contract's consequences for it. For the term, each

@@ -86,10 +86,9 @@ def then(rule: Rule, matched: dict) -> Outcome:
 def _met_late(rule: Rule, tranche: dict, fact: dict, latest: date, label: str):
     """Fulfilled after its deadline: the payment falls due ``days_before`` days after it (a last
     day off moved to the next working day, 《民法典》第二百零三条, where the contract keeps it)."""
-    received = date.fromisoformat(fact["date"])
-    due = max(date.fromisoformat(fact["falls_due"]), date.fromisoformat(tranche["due"]))
-    moved = f"（{fact['falls_due_note']}）" if fact["falls_due_note"] and due == date.fromisoformat(
-        fact["falls_due"]) else ""
+    received, falls_due = date.fromisoformat(fact["date"]), date.fromisoformat(fact["falls_due"])
+    due = max(falls_due, date.fromisoformat(tranche["due"]))
+    moved = f"（{fact['falls_due_note']}）" if fact["falls_due_note"] and due == falls_due else ""
     message = (f"{rule.params.description}：{label} {received}，晚于 {latest}；甲方在此之前可拒绝付款，"
                f"付款期限相应顺延至 {due}{moved}，此前不计迟延付款责任")
     return check(rule, tranche, True, message, [tranche_trace(tranche), event_trace(fact)],

@@ -11,8 +11,8 @@ the shortfall facts record up to the termination.
 Balance = earned − payments − the vendor's penalty + the buyer's penalty − every deduction
 and claimed penalty that arose by the termination (the lines given by the caller): the
 account's own identity, so a tranche paid net of its deductions is not credited them twice.
-Positive, the buyer pays it by the due date; negative, the vendor refunds it. A clause that needs notice checks the latest notice
-recorded before the termination.
+Positive, the buyer pays it by the due date; negative, the vendor refunds it. A clause that
+needs notice checks the latest notice recorded before the termination.
 """
 from __future__ import annotations
 
