@@ -95,6 +95,6 @@ def test_a_vendor_previews_a_month_in_the_browser(site, browser):
     field.clear()
     field.send_keys("-3")
     browser.find_element(By.ID, "submit").click()
-    assert browser.find_element(By.ID, "error-add_zero_point_order").text == "应为不小于 0 的整数"
+    assert browser.find_element(By.ID, "error-add_zero_point_order").text == "应为 0 或 1 至 100,000 的整数"
     assert "Traceback" not in browser.page_source
     assert browser.find_element(By.ID, "add_zero_point_order").get_attribute("value") == "-3"

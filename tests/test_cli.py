@@ -97,6 +97,32 @@ BAD_FACTS = [
     ("events:\n  - {type: obligation_delay, date: 2025-12-03}\n", ["needs days"]),
     ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 100.005}\n",
      ["events[0].amount", "more than two decimals"]),
+    # numbers as a person means them: no NaN, infinity, hex or sexagesimal, nothing absurd
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: .nan}\n",
+     ["p.yaml:4", ".nan 不是数"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: -.inf}\n", ["-.inf 不是数"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 1.0e+30}\n",
+     ["p.yaml:4", "数字 1.0e+30 超出可读范围"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 10000000000}\n",
+     ["events[0].amount", "金额过大（至多 9,999,999,999.99 元）"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 1234567890123456789012345678.5}\n",
+     ["p.yaml:4", "超出可读范围"]),
+    ("events:\n  - {type: dispatch_timeout, date: 2025-12-03, count: " + "1" * 40 + "}\n",
+     ["p.yaml:4", "位数过多"]),
+    ("events:\n  - {type: dispatch_timeout, date: 2025-12-03, count: 100001}\n",
+     ["events[0].count", "less than or equal to 100000"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 0x10}\n",
+     ["events[0].amount", "must be a number"]),
+    ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 1:30}\n",
+     ["events[0].amount", "must be a number"]),
+    ("events:\n  - {type: obligation_delay, date: 2025-12-03, days: 4000}\n",
+     ["events[0].days", "less than or equal to 3660"]),
+    ("events:\n" + "  " + "[" * 100_000 + "]" * 100_000 + "\n", ["嵌套超过 64 层"]),
+    ("events:\n  - !!python/object/apply:os.system [echo]\n", ["不支持的 YAML 标签"]),
+    ("events:\n  - {type: zero_point_order, date: 2025-12-03, ref: A1}\n"
+     "  - {type: dispatch_timeout, date: 2025-12-04}\n"
+     "  - {type: zero_point_order, date: 2025-12-03, ref: A1}\n",
+     ["p.yaml:6", "同一事件记录了两次", "zero_point_order A1 2025-12-03 已记录于 p.yaml:4"]),
 ]
 
 

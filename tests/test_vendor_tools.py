@@ -53,11 +53,14 @@ def test_preview_of_a_month_not_yet_recorded_starts_from_nothing(capsys):
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
-    (["--add", "bogus=1"], "--add: unknown event type 'bogus' (valid: zero_point_order (0分工单)"),
-    (["--add", "zero_point_order"], "argument --add: 'zero_point_order' is not TYPE=N"),
-    (["--add", "zero_point_order=0"], "--add: zero_point_order=0: Input should be greater than"),
-    (["--add", "zero_point_order=1.5"], "--add: zero_point_order=1.5: count is a whole number"),
-    (["--rating", "很好"], "--rating: unknown rating '很好' (valid: 优秀 | 良好 | 待提升)"),
+    (["--add", "bogus=1"], "--add: 没有这种事件类型：'bogus' (valid: zero_point_order (0分工单)"),
+    (["--add", "zero_point_order"], "argument --add: 'zero_point_order' 不是“类型=数量”"),
+    (["--add", "zero_point_order=0"], "--add: zero_point_order=0：超出范围 (valid: 1 至 100,000 的整数)"),
+    (["--add", "zero_point_order=1.5"], "--add: zero_point_order=1.5：0分工单应为整数"),
+    (["--add", "zero_point_order=100001"], "--add: zero_point_order=100001：超出范围"),
+    (["--add", "zero_point_order=" + "9" * 40], "不是“类型=数量”"),
+    (["--add", "zero_point_order=²"], "不是“类型=数量”"),
+    (["--rating", "很好"], "--rating: 没有这个评价等级：'很好' (valid: 优秀 | 良好 | 待提升)"),
 ])
 def test_preview_refuses_what_it_cannot_add(capsys, arguments, message):
     code, _, err = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "2", *arguments)
@@ -70,7 +73,7 @@ def test_preview_refuses_an_event_that_needs_more_than_a_number(capsys):
     code, _, err = run_cli(capsys, "preview", "yangfangdian-2026", str(EXAMPLES / "yangfangdian-2026"),
                            "--period", "2", "--add", "payment_made=1")
     assert code == 2
-    assert "payment_made (甲方付款) needs tranche: record it in the facts file" in err
+    assert "payment_made（甲方付款）还须写明 tranche，请记入事实文件" in err
 
 
 def _settled(capsys, facts, out) -> str:

@@ -52,10 +52,17 @@ def test_the_preview_form_settles_the_what_if(client):
 
 
 @pytest.mark.parametrize(("params", "field", "message"), [
-    ({"period": "2", "add_zero_point_order": "-1"}, "add_zero_point_order", "应为不小于 0 的整数"),
-    ({"period": "2", "add_dispatch_timeout": "两次"}, "add_dispatch_timeout", "应为不小于 0 的整数"),
-    ({"period": "2", "add_advance_payment": "10.555"}, "add_advance_payment", "应为不小于 0、最多两位小数的金额"),
+    ({"period": "2", "add_zero_point_order": "-1"}, "add_zero_point_order", "应为 0 或 1 至 100,000 的整数"),
+    ({"period": "2", "add_dispatch_timeout": "两次"}, "add_dispatch_timeout", "应为 0 或 1 至 100,000 的整数"),
+    ({"period": "2", "add_zero_point_order": "1e999999999"}, "add_zero_point_order",
+     "应为 0 或 1 至 100,000 的整数"),
+    ({"period": "2", "add_zero_point_order": "100001"}, "add_zero_point_order",
+     "zero_point_order=100001：超出范围"),
+    ({"period": "2", "add_advance_payment": "10.555"}, "add_advance_payment",
+     "应为 0 或 0.01 至 9,999,999,999.99 的金额（元，最多两位小数）"),
+    ({"period": "2", "add_advance_payment": "1e30"}, "add_advance_payment", "应为 0 或 0.01 至"),
     ({"period": "13"}, "period", "期次应为 1 至 12 的整数"),
+    ({"period": "²"}, "period", "期次应为 1 至 12 的整数"),
     ({"period": "2", "rating": "很好"}, "rating", "评价应为 优秀 / 良好 / 待提升 之一"),
 ])
 def test_bad_form_input_gets_a_message_beside_its_field(client, params, field, message):
@@ -73,7 +80,8 @@ def test_unknown_pages_and_broken_facts_are_pages_not_stack_traces(client, tmp_p
         "contract: gaomidian-2025\nperiod: 2\nrating: 很好\n", "utf-8")
     response = client.get("/c/gaomidian-2025")
     assert response.status_code == 422
-    assert "period-02.yaml:3: rating: unknown rating '很好'" in unescape(response.text)
+    assert "gaomidian-2025/period-02.yaml:3: rating: unknown rating '很好'" in unescape(response.text)
+    assert str(tmp_path) not in response.text          # the server's own paths stay private
 
 
 def test_a_corrected_facts_file_shows_on_the_next_request(client, tmp_path):

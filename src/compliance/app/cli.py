@@ -19,6 +19,7 @@ from compliance.legal import coverage_report
 from compliance.legal import lint
 from compliance.render import output
 from compliance.render import pdf
+from compliance.render import terminal
 from compliance.views.compare import compare, print_comparison, print_headroom
 from compliance.model.contract import resolve_contract_path
 from compliance.engine.loading import LoadedContract, load_contract
@@ -503,6 +504,16 @@ def _periods(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every line it prints passes through ``terminal.visible``."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = terminal.VisibleStream(sys.stdout), terminal.VisibleStream(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,

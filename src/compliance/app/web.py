@@ -9,6 +9,8 @@ so a corrected facts file shows on the next request. A bad form value is shown b
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from compliance.model import money
+from compliance.model import money, sourceyaml
 from compliance.render import pdf
 from compliance.engine.loading import LoadedContract, load_contract
 from compliance.errors import UserError
@@ -32,7 +34,9 @@ from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.views.ledger import ledger
 from compliance.render.ledger_output import ledger_xlsx
 from compliance.paths import CONTRACTS_DIR
-from compliance.views.whatif import Addition, month_statement, preview
+from compliance.views.whatif import (Addition, addition_bounds, check_addition, month_statement, parse_addition,
+                                     preview)
+from compliance.model.periods import period as period_of
 from compliance.model.workdays import calendar
 
 ENGINE = threading.Lock()
@@ -63,6 +67,7 @@ class Form:
     period: int
     rating: str | None
     counts: dict[str, str]
+    additions: list[Addition] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -79,7 +84,7 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
         if contract_id not in contracts():
             raise LookupError(contract_id)
         folder = facts_root / contract_id
-        book = _facts_at(folder, _stamp(sorted(folder.glob("*.yaml"))), path, _stamp([path]))
+        book = _facts_at(folder, _stamp(sourceyaml.yaml_files(folder)), path, _stamp([path]))
         return _contract_at(path, _stamp([path])), book
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -95,7 +100,8 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
 
     @app.exception_handler(UserError)
     def refused(request: Request, error: UserError) -> HTMLResponse:
-        return page("error.html", 422, title="输入有误", message=str(error))
+        return page("error.html", 422, title="输入有误",
+                    message=str(_without_server_paths(error, facts_root, contracts_dir)))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
@@ -143,6 +149,18 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
     return app
 
 
+def _without_server_paths(error: UserError, facts_root: Path, contracts_dir: Path) -> UserError:
+    """The error as a visitor may read it: a file named from the facts root or the contracts
+    folder, never by the server's absolute path."""
+    if error.file is None:
+        return error
+    path = Path(error.file).absolute()
+    for root, shown in ((facts_root.absolute(), ""), (contracts_dir.absolute(), "contracts/")):
+        if path.is_relative_to(root):
+            return dataclasses.replace(error, file=shown + str(path.relative_to(root)))
+    return dataclasses.replace(error, file=path.name)
+
+
 def _stamp(paths: list[Path]) -> tuple:
     """What identifies the files' contents cheaply: name, modification time and size."""
     return tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
@@ -185,41 +203,46 @@ def addable(loaded: LoadedContract) -> list[dict[str, str]]:
     return rows
 
 
+PERIOD = re.compile(r"[0-9]{1,4}")
+"""A month number as typed in the form: ASCII digits only (``²`` or ``١`` are not numbers here)."""
+
+
 def read_form(loaded: LoadedContract, values: dict[str, str]) -> Form:
-    """The submitted form, each field checked; an error names what would be valid."""
+    """The submitted form, each field checked as strictly as the command line checks it; an
+    error names what would be valid."""
     errors: dict[str, str] = {}
     period_text = values.get("period", "1").strip()
-    period = int(period_text) if period_text.isdigit() else 0
+    period = int(period_text) if PERIOD.fullmatch(period_text) else 0
     if not 1 <= period <= loaded.period_count:
         errors["period"] = f"期次应为 1 至 {loaded.period_count} 的整数"
+        period = 1
     rating = values.get("rating") or None
     if rating is not None and rating not in loaded.contract.ratings:
         errors["rating"] = f"评价应为 {' / '.join(loaded.contract.ratings)} 之一"
     counts = {row["type"]: values.get(f"add_{row['type']}", "").strip() for row in addable(loaded)}
-    for row in addable(loaded):
-        text = counts[row["type"]]
-        if text and not _valid_number(text, decimals=row["unit"] == "金额（元）"):
-            errors[f"add_{row['type']}"] = ("应为不小于 0、最多两位小数的金额" if row["unit"] == "金额（元）"
-                                            else "应为不小于 0 的整数")
-    return Form(period if period else 1, rating, counts, errors)
-
-
-def _valid_number(text: str, decimals: bool) -> bool:
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
-        return False
-    if not value.is_finite() or value < 0:
-        return False
-    return value == value.quantize(Decimal("0.01")) if decimals else value == int(value)
+    additions = []
+    last_day = period_of(loaded.contract, period).end
+    for kind, text in counts.items():
+        if not text:
+            continue
+        try:
+            addition = parse_addition(f"{kind}={text}")
+        except UserError:
+            errors[f"add_{kind}"] = f"应为 0 或 {addition_bounds(loaded.contract.event_types[kind])}"
+            continue
+        try:
+            if addition.number > 0:
+                check_addition(loaded, addition, last_day)
+                additions.append(addition)
+        except UserError as error:
+            errors[f"add_{kind}"] = f"{error.message}；应为 0 或 {error.valid}"
+    return Form(period, rating, counts, additions, errors)
 
 
 def _preview(loaded: LoadedContract, book: FactsBook, form: Form) -> dict[str, Any] | None:
-    additions = [Addition(kind, Decimal(text)) for kind, text in form.counts.items()
-                 if text and Decimal(text) > 0]
     try:
         with ENGINE:
-            return preview(loaded, book, form.period, additions, form.rating)
+            return preview(loaded, book, form.period, form.additions, form.rating)
     except UserError as error:
         form.errors["form"] = str(error)
         return None

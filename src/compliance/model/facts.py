@@ -21,7 +21,7 @@ from compliance.model import sourceyaml
 from compliance.model import validation
 from compliance.errors import UserError
 from compliance.model.contract import EventField
-from compliance.model.fieldtypes import Day, Money, Strict
+from compliance.model.fieldtypes import MAX_COUNT, MAX_DAYS, Day, Money, Strict
 
 if TYPE_CHECKING:
     from compliance.engine.loading import LoadedContract
@@ -44,12 +44,12 @@ class Event(Strict):
 
     type: str
     date: Day
-    count: int = Field(default=1, ge=1)
-    days: int | None = Field(default=None, ge=1)
+    count: int = Field(default=1, ge=1, le=MAX_COUNT)
+    days: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     amount: Money | None = None
-    tranche: int | None = Field(default=None, ge=1)
+    tranche: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     deliverable: str | None = None
-    staff: int | None = Field(default=None, ge=1)
+    staff: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     """How many staff a staffing fact concerns (规自委 2.1: 缺员人数)."""
     clause: str | None = None
     """The clause a penalty claim or a termination is made under (规自委 6.1, 酒仙桥 6.7)."""
@@ -278,13 +278,14 @@ def _before_term(contract, period: periods.Period, day: date) -> bool:
 
 
 def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
-    """Load every ``*.yaml`` in ``folder``; two files for one period is an error, and so are
-    payments that repeat one another or add up to more than their tranche."""
+    """Load every ``.yaml``/``.yml`` file in ``folder`` (hidden files left out); two files for
+    one period is an error, and so are an event recorded twice and payments that repeat one
+    another or add up to more than their tranche."""
     if not folder.is_dir():
         raise UserError("facts folder not found", file=folder, field="FACTS_DIR",
                         valid="a folder of .yaml files, one per contract period")
     files: dict[int, FactsFile] = {}
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sourceyaml.yaml_files(folder):
         facts_file = _load_file(path, loaded)
         index = facts_file.index
         if index in files:
@@ -292,8 +293,26 @@ def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
                             file=path, field="period", valid="one facts file per period")
         files[index] = facts_file
     book = FactsBook(folder, files)
+    _check_repeats(book)
     _check_payments(book, loaded.tranche_amounts)
     return book
+
+
+def _check_repeats(book: FactsBook) -> None:
+    """A work order recorded twice (same type, ref and date, and the same deliverable where
+    one is named) would be charged twice: refused, naming both lines."""
+    seen: dict[tuple, str] = {}
+    for recorded in book.events_through(max(book.files, default=0)):
+        event = recorded.event
+        if event.ref is None:
+            continue
+        key = (event.type, event.ref, event.date, event.deliverable)
+        if key in seen:
+            file, _, line = recorded.source.rpartition(":")
+            raise UserError(f"同一事件记录了两次：{event.type} {event.ref} {event.date} 已记录于 "
+                            f"{seen[key]}，此处又记录一次", file=book.folder / file, line=int(line),
+                            field="events", valid="每个事件只记录一次（同类型、同编号、同日期）")
+        seen[key] = recorded.source
 
 
 def _check_payments(book: FactsBook, tranches: dict[int, Decimal]) -> None:

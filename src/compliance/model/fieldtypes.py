@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ValidationInfo,
     model_validator,
 )
@@ -58,9 +59,22 @@ def _decimal(value: Any) -> Any:
     return Decimal(value)
 
 
+MAX_AMOUNT = Decimal("9999999999.99")
+"""The largest amount read (just under 一百亿元): a contract of these services is priced in
+hundreds of thousands; a bigger figure is a typing slip, not a price."""
+
+MAX_COUNT = 100_000
+"""The most occurrences one fact may count, and the largest whole number a parameter takes."""
+
+MAX_DAYS = 3_660
+"""The most days a fact or parameter may give: ten years."""
+
+
 def _two_places(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError("must not be negative")
+    if value > MAX_AMOUNT:
+        raise ValueError(f"金额过大（至多 {MAX_AMOUNT:,} 元）")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("has more than two decimals (fen is the smallest unit)")
     return value
@@ -141,7 +155,7 @@ class FlagSpec(Strict):
 PARAM_TYPES: dict[str, Any] = {
     "money": Money,
     "ratio": Ratio,
-    "count": Annotated[int, AfterValidator(lambda n: n if n >= 1 else _raise("must be 1 or more"))],
+    "count": Annotated[int, Field(ge=1, le=MAX_COUNT)],
     "event_type": EventTypeName,
     "event_types": EventTypeNames,
     "tier": Tier,
@@ -151,7 +165,7 @@ PARAM_TYPES: dict[str, Any] = {
     "clause_prefix": str,
     "clauses": list[str],
     "text": str,
-    "days": Annotated[int, AfterValidator(lambda n: n if n >= 0 else _raise("must be 0 or more"))],
+    "days": Annotated[int, Field(ge=0, le=MAX_DAYS)],
     "day_unit": Literal["working", "calendar"],
     "anchors": list[Literal["signed", "term_end", "month_start"]],
     "deliverables": DeliverableIds,
@@ -163,6 +177,3 @@ PARAM_TYPES: dict[str, Any] = {
 }
 """The parameter types a clause kind in ``rules/`` may declare."""
 
-
-def _raise(message: str):
-    raise ValueError(message)

@@ -13,13 +13,13 @@ from decimal import Decimal
 from pydantic import Field, model_validator
 
 from compliance.model import money
-from compliance.model.fieldtypes import Money, Strict
+from compliance.model.fieldtypes import MAX_COUNT, Money, Strict
 
 
 class QuoteLine(Strict):
     id: str
     label: str
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=MAX_COUNT)
     unit_price: Money
     amount: Money
     note: str | None = None

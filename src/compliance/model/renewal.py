@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 class RenewalLimits(Strict):
     clause: str
-    max_renewals: int = Field(ge=0)
-    max_total_years: int = Field(ge=1)
+    max_renewals: int = Field(ge=0, le=100)
+    max_total_years: int = Field(ge=1, le=100)
     max_increase: Ratio
 
 

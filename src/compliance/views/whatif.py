@@ -21,12 +21,14 @@ from compliance.views.compare import compare
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
 from compliance.model.facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
+from compliance.model.fieldtypes import MAX_AMOUNT, MAX_COUNT, MAX_DAYS
 from compliance.model.periods import cycle as cycle_of
 from compliance.model.periods import period as period_of
 from compliance.views.statement import cycle_statement, period_statement
 from compliance.account.build import NO_FACTS
 
-ADD = re.compile(r"^(?P<type>[a-z_]+)=(?P<number>\d+(\.\d{1,2})?)$")
+ADD = re.compile(r"^(?P<type>[a-z_]{1,64})=(?P<number>[0-9]{1,12}(\.[0-9]{1,2})?)$")
+"""``TYPE=N``: ASCII digits only, at most twelve before the point and two after it."""
 SOURCE = "假设"
 """Where a hypothetical event says it was written (its trace's ``source``)."""
 
@@ -47,8 +49,8 @@ def parse_addition(text: str) -> Addition:
     """``zero_point_order=2`` → Addition; anything else is refused with the form expected."""
     match = ADD.match(text.strip())
     if not match:
-        raise UserError(f"{text!r} is not TYPE=N", field="--add",
-                        valid="an event type and a number, e.g. zero_point_order=2")
+        raise UserError(f"{text!r} 不是“类型=数量”", field="--add",
+                        valid="事件类型和不小于 0 的数，如 zero_point_order=2（金额最多两位小数）")
     return Addition(match["type"], Decimal(match["number"]))
 
 
@@ -64,10 +66,10 @@ def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
     if recorded is not None and not supposed:
         return book
     if rating is not None and rating not in contract.ratings:
-        raise UserError(f"unknown rating {rating!r}", field="--rating",
-                        valid=" | ".join(contract.ratings) or "this contract has no ratings")
+        raise UserError(f"没有这个评价等级：{rating!r}", field="--rating",
+                        valid=" | ".join(contract.ratings) or "本合同不设评价等级")
     last_day = period_of(contract, index).end
-    extra = tuple(RecordedEvent(_event(loaded, addition, last_day), index,
+    extra = tuple(RecordedEvent(check_addition(loaded, addition, last_day), index,
                                 f"{SOURCE} --add {addition.text}") for addition in additions)
     base = recorded.facts if recorded else PeriodFacts.model_construct(
         contract=contract.id, period=index, rating=None, events=[])
@@ -124,24 +126,36 @@ def _cycle_preview(loaded: LoadedContract, book: FactsBook, index: int,
                       "changes": compare(recorded, supposed)}}
 
 
-def _event(loaded: LoadedContract, addition: Addition, day) -> Event:
+def _recorded_by(spec) -> str:
+    return "days" if "days" in spec.requires else "amount" if "amount" in spec.requires else "count"
+
+
+def addition_bounds(spec) -> str:
+    """What an addition of an event type may be: a count, a number of days or an amount."""
+    return {"count": f"1 至 {MAX_COUNT:,} 的整数", "days": f"1 至 {MAX_DAYS:,} 的整数（天）",
+            "amount": f"0.01 至 {MAX_AMOUNT:,} 的金额（元，最多两位小数）"}[_recorded_by(spec)]
+
+
+def check_addition(loaded: LoadedContract, addition: Addition, day) -> Event:
+    """The hypothetical event an addition makes, dated ``day``, checked as strictly as a facts
+    file would be: a whole number of occurrences or days, an amount to the fen, each within its
+    bounds."""
     contract = loaded.contract
     spec = contract.event_types.get(addition.type)
     if spec is None:
-        raise UserError(f"unknown event type {addition.type!r}", field="--add",
+        raise UserError(f"没有这种事件类型：{addition.type!r}", field="--add",
                         valid=", ".join(f"{name} ({s.label})" for name, s in
                                         contract.event_types.items()))
     document: dict = {"type": addition.type, "date": day}
     needs = set(spec.requires) - {"days", "amount"}
     if needs:
-        raise UserError(f"{addition.type} ({spec.label}) needs {', '.join(sorted(needs))}: "
-                        "record it in the facts file", field="--add",
-                        valid="an event type recorded by count, days or amount")
+        raise UserError(f"{addition.type}（{spec.label}）还须写明 {', '.join(sorted(needs))}，"
+                        "请记入事实文件", field="--add", valid="按件数、天数或金额记录的事件类型")
     number = addition.number
-    key = "days" if "days" in spec.requires else "amount" if "amount" in spec.requires else "count"
+    key = _recorded_by(spec)
+    bounds = addition_bounds(spec)
     if key != "amount" and number != int(number):
-        raise UserError(f"{addition.text}: {key} is a whole number", field="--add",
-                        valid=f"{addition.type}=1, 2, 3 …")
+        raise UserError(f"{addition.text}：{spec.label}应为整数", field="--add", valid=bounds)
     document[key] = number if key == "amount" else int(number)
     context = {"contract": contract, "tranches": loaded.tranche_amounts,
                "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
@@ -149,5 +163,6 @@ def _event(loaded: LoadedContract, addition: Addition, day) -> Event:
         return Event.model_validate(document, context=context)
     except ValidationError as error:
         problem = error.errors()[0]
-        raise UserError(f"{addition.text}: {problem['msg'].removeprefix('Value error, ')}",
-                        field="--add", valid="a count of 1 or more") from None
+        out_of_bounds = problem["type"] in ("less_than_equal", "greater_than_equal")
+        message = "超出范围" if out_of_bounds else problem["msg"].removeprefix("Value error, ")
+        raise UserError(f"{addition.text}：{message}", field="--add", valid=bounds) from None
