@@ -18,7 +18,7 @@ from typing import Sequence
 from compliance.legal import coverage_report
 from compliance.legal import lint
 from compliance.render import output
-from compliance.render import pdf
+from compliance.render.statement_files import write_statement
 from compliance.render import terminal
 from compliance.views.compare import compare, print_comparison, print_headroom
 from compliance.model.contract import resolve_contract_path
@@ -157,6 +157,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_positive, default=8000, help="port (default: 8000)")
 
+    closing = commands.add_parser("close", help="for finance staff: month-end close, every "
+                                                "contract's month settled in parallel")
+    closing.add_argument("--month", required=True, metavar="YYYY-MM",
+                         help="the calendar month whose contract months are closed")
+    closing.add_argument("--facts-root", type=Path, default=Path("examples"), metavar="DIR",
+                         help="folder holding one facts folder per contract, named by its id "
+                              "(default: examples/)")
+    closing.add_argument("--out", type=Path, default=REPORTS_DIR,
+                         help="output folder (default: reports/)")
+    closing.add_argument("--workers", type=_positive, default=None, metavar="N",
+                         help="worker processes (default: one per core)")
+
     coverage = commands.add_parser("coverage", help="for lawyers: every clause, its encoding, the "
                                                     "scenarios that exercise it, pass or fail")
     coverage.add_argument("contracts", metavar="CONTRACT", nargs="*",
@@ -260,12 +272,9 @@ def _explain(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statement: dict,
            summary) -> None:
     """Write the statement's JSON and PDF together (both or neither), then print it."""
-    folder = args.out / loaded.contract.id
-    json_bytes = output.statement_json(statement)
-    files = {folder / f"{stem}.json": json_bytes, folder / f"{stem}.pdf": pdf.render(statement, loaded.contract)}
-    output.write_all(files)
+    files = write_statement(args.out, loaded.contract, stem, statement)
     if args.json:
-        sys.stdout.write(json_bytes.decode("utf-8"))
+        sys.stdout.write(output.statement_json(statement).decode("utf-8"))
     else:
         summary(statement)
     for path in files:
@@ -445,6 +454,20 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _close(args: argparse.Namespace) -> int:
+    """Status 0 when every contract closed; 2 when a contract's contract or facts are wrong
+    (the others are still closed); 1 when a settlement failed on a bug."""
+    from compliance.app.close import close_month, month_of, print_close
+
+    month_of(args.month)
+    contracts = [CONTRACTS_DIR / f"{name}.yaml" for name in _contract_names(argparse.Namespace(contracts=[]))]
+    rows = close_month(args.month, args.facts_root, contracts, args.out, args.workers)
+    print_close(args.month, rows)
+    if any(row.crashed for row in rows):
+        return 1
+    return EXIT_USER_ERROR if any(row.failure for row in rows) else 0
+
+
 def _coverage(args: argparse.Namespace) -> int:
     """Run the scenarios, report every clause; status 1 when a clause that moves money, sets a
     date or gives a right lacks a passing scenario, or a tag names no clause."""
@@ -519,7 +542,7 @@ def _run(argv: Sequence[str] | None) -> int:
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
                "preview": _preview, "diff": _diff, "ledger": _ledger, "account": _account,
-               "serve": _serve}[args.command]
+               "serve": _serve, "close": _close}[args.command]
     try:
         return handler(args)
     except UserError as error:

@@ -1,0 +1,19 @@
+"""A statement's files: ``<out>/<contract id>/<stem>.json`` and ``.pdf``, written as one set."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from compliance.model.contract import Contract
+from compliance.render import output
+from compliance.render import pdf
+
+
+def write_statement(out: Path, contract: Contract, stem: str, statement: dict[str, Any]) -> list[Path]:
+    """Render the PDF, then write the JSON and the PDF together (both or neither); the paths
+    written."""
+    folder = out / contract.id
+    files = {folder / f"{stem}.json": output.statement_json(statement),
+             folder / f"{stem}.pdf": pdf.render(statement, contract)}
+    output.write_all(files)
+    return list(files)
