@@ -1,6 +1,9 @@
 """The ``compliance`` command: settle a month, a payment cycle or a tranche; list the payment
 schedule and the periods; work out a termination.
 
+Each command imports what only it needs when it runs, so ``settle`` does not pay for the
+spreadsheet, coverage and lint machinery at start-up.
+
 Bad input (facts, contracts, arguments) prints one clear error naming the file,
 the line and the field, exits with status 2, and writes nothing.
 """
@@ -15,36 +18,23 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from compliance.legal import coverage_report
-from compliance.legal import lint
 from compliance.render import output
 from compliance.render.statement_files import write_statement
 from compliance.render import terminal
-from compliance.views.compare import compare, print_comparison, print_headroom
 from compliance.model.contract import resolve_contract_path
 from compliance.engine.loading import LoadedContract, load_contract
 from compliance.engine.outcome import CHECK_MARKS
-from compliance.legal.coverage import contract_coverage, run_scenarios
 from compliance.errors import UserError
-from compliance.legal.explain import explain
 from compliance.model.facts import FactsBook, load_facts
 from compliance.model.fieldtypes import FLAG_LABELS
-from compliance.views.ledger import ledger
-from compliance.render.ledger_output import ledger_csv, ledger_xlsx, print_ledger
-from compliance.legal.literate import show
 from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
 from compliance.render.pdf import span_label
+from compliance.views.whatif import Addition, parse_addition
 from compliance.model.periods import all_periods, cycle, cycle_count
-from compliance.views.schedule_view import print_schedule, schedule_listing
 from compliance.views.statement import (cycle_statement, payable_sentence, period_statement,
                                          tranche_statement)
-from compliance.views.statement_file import read_statement, same_span
-from compliance.views.termination import print_termination, termination_statement
-from compliance.views.whatif import Addition, parse_addition, preview
 from compliance.model.today import beijing_today
 from compliance.model.workdays import WorkCalendar, calendar
-from compliance.account.build import contract_account
-from compliance.render.account_text import print_account
 
 EXIT_USER_ERROR = 2
 
@@ -156,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: examples/)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_positive, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes answering requests (default: one per core)")
 
     closing = commands.add_parser("close", help="for finance staff: month-end close, every "
                                                 "contract's month settled in parallel")
@@ -261,6 +253,8 @@ def _settle(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from compliance.legal.explain import explain
+
     loaded, book = _contract_and_facts(args)
     _, statement = _statement(args, loaded, book)
     print(f"{statement['contract_title']}  {span_label(statement)}")
@@ -282,6 +276,8 @@ def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statemen
 
 
 def _terminate(args: argparse.Namespace) -> int:
+    from compliance.views.termination import print_termination, termination_statement
+
     loaded, book = _contract_and_facts(args)
     calendar_, digest = _calendar(args)
     statement = termination_statement(loaded, book, args.reason, args.on, args.by, calendar_, digest)
@@ -356,6 +352,8 @@ def _tranche_summary(statement: dict) -> None:
 
 
 def _schedule(args: argparse.Namespace) -> int:
+    from compliance.views.schedule_view import print_schedule, schedule_listing
+
     loaded, book = _contract_and_facts(args)
     calendar_, _ = _calendar(args)
     listing = schedule_listing(loaded, book, _as_of(args), calendar_)
@@ -373,6 +371,9 @@ def _where(item: dict) -> str:
 
 def _preview(args: argparse.Namespace) -> int:
     """The recorded month and the what-if, compared; nothing is written."""
+    from compliance.views.compare import print_comparison, print_headroom
+    from compliance.views.whatif import preview
+
     loaded, book = _contract_and_facts(args)
     result = preview(loaded, book, args.period, args.add, args.rating)
     if args.json:
@@ -396,6 +397,9 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _ledger(args: argparse.Namespace) -> int:
+    from compliance.render.ledger_output import ledger_csv, ledger_xlsx, print_ledger
+    from compliance.views.ledger import ledger
+
     loaded, book = _contract_and_facts(args)
     calendar_, _ = _calendar(args)
     item = ledger(loaded, book, _as_of(args), calendar_)
@@ -414,6 +418,9 @@ def _ledger(args: argparse.Namespace) -> int:
 
 
 def _account(args: argparse.Namespace) -> int:
+    from compliance.account.build import contract_account
+    from compliance.render.account_text import print_account
+
     loaded, book = _contract_and_facts(args)
     calendar_, _ = _calendar(args)
     item = contract_account(loaded, book, _as_of(args), calendar_).to_json()
@@ -426,6 +433,9 @@ def _account(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from compliance.views.compare import compare, print_comparison
+    from compliance.views.statement_file import read_statement, same_span
+
     before, after = read_statement(args.before), read_statement(args.after)
     same_span(before, after, args.after)
     changes = compare(before, after)
@@ -443,14 +453,19 @@ def _diff(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from compliance.app.web import create_app
+    from compliance.app.web import FACTS_ROOT_VARIABLE, create_app
 
     if not args.facts_root.is_dir():
         raise UserError("facts root not found", file=args.facts_root, field="--facts-root",
                         valid="a folder with one facts folder per contract, e.g. examples/")
-    print(f"compliance: serving http://{args.host}:{args.port}/ (facts from {args.facts_root}); "
-          "Ctrl-C to stop")
-    uvicorn.run(create_app(args.facts_root), host=args.host, port=args.port, log_level="warning")
+    print(f"compliance: serving http://{args.host}:{args.port}/ (facts from {args.facts_root}, "
+          f"{args.workers} worker process(es)); Ctrl-C to stop")
+    if args.workers == 1:
+        uvicorn.run(create_app(args.facts_root), host=args.host, port=args.port, log_level="warning")
+        return 0
+    os.environ[FACTS_ROOT_VARIABLE] = str(args.facts_root.absolute())
+    uvicorn.run("compliance.app.web:app_from_environment", factory=True, workers=args.workers,
+                host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -471,6 +486,9 @@ def _close(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     """Run the scenarios, report every clause; status 1 when a clause that moves money, sets a
     date or gives a right lacks a passing scenario, or a tag names no clause."""
+    from compliance.legal import coverage_report
+    from compliance.legal.coverage import contract_coverage, run_scenarios
+
     contracts = [_load(name) for name in _contract_names(args)]
     runs = run_scenarios()
     reports = [contract_coverage(loaded, runs) for loaded in contracts]
@@ -487,6 +505,8 @@ def _coverage(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     """Status 1 when any contract has an error finding; warnings are reported, status 0."""
+    from compliance.legal import lint
+
     reports = []
     for name in _contract_names(args):
         path = resolve_contract_path(name)
@@ -508,6 +528,8 @@ def _contract_names(args: argparse.Namespace) -> list[str]:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from compliance.legal.literate import show
+
     print("\n".join(show(_load(args.contract), args.clause)))
     return 0
 

@@ -4,12 +4,14 @@ server-rendered Chinese pages over the same engine and the same numbers as the c
 
 Facts are read from ``<facts root>/<contract id>/`` and read again whenever a file there changes,
 so a corrected facts file shows on the next request. A bad form value is shown beside its field; a bad facts file shows its error
-(file, line, field) on the page; neither gives a stack trace. Settlements run one at a time
-(durable-rules sessions are not shared between threads).
+(file, line, field) on the page; neither gives a stack trace. Within one process settlements run
+one at a time (durable-rules sessions are not shared between threads); ``compliance serve``
+runs one worker process per core, so concurrent visitors are answered in parallel.
 """
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -69,6 +71,15 @@ class Form:
     counts: dict[str, str]
     additions: list[Addition] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+
+
+FACTS_ROOT_VARIABLE = "COMPLIANCE_FACTS_ROOT"
+"""How ``compliance serve --workers N`` tells each worker process where the facts are."""
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process of ``compliance serve --workers N``."""
+    return create_app(Path(os.environ[FACTS_ROOT_VARIABLE]))
 
 
 def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI:
