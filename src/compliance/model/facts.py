@@ -39,6 +39,10 @@ CLAIM_WAIVED = "claim_waived"
 (clause, optional amount and ref, the reason in note)."""
 
 
+EVENT_FIELDS = frozenset(get_args(EventField))
+"""The event fields an event type requires or allows (days, amount, tranche …)."""
+
+
 class Event(Strict):
     """One recorded occurrence: a 0-point order, a timeout, a delay of N days, an advance."""
 
@@ -78,12 +82,13 @@ class Event(Strict):
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
         contract = info.context["contract"]
         spec = contract.event_types[self.type]
-        for field in get_args(EventField):
-            given = getattr(self, field) is not None
-            if field in spec.requires and not given:
-                raise ValueError(f"{self.type} ({spec.label}) needs {field}")
-            if given and field not in spec.requires + spec.optional:
-                raise ValueError(f"{self.type} ({spec.label}) does not take {field}")
+        given = {field for field in self.model_fields_set & EVENT_FIELDS
+                 if getattr(self, field) is not None}
+        missing, extra = sorted(set(spec.requires) - given), sorted(given - set(spec.requires + spec.optional))
+        if missing:
+            raise ValueError(f"{self.type} ({spec.label}) needs {missing[0]}")
+        if extra:
+            raise ValueError(f"{self.type} ({spec.label}) does not take {extra[0]}")
         if self.amount is not None and self.amount <= 0:
             raise ValueError("amount must be more than 0")
         if self.received is not None and self.received < self.date:
@@ -260,8 +265,9 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
         outside.valid = f"1..{contract.periods_in_term()}, or after (once the term is over)"
         raise
     recorded = []
+    lines = getattr(document.get("events"), "lines", None) or []
     for index, event in enumerate(facts.events):
-        line = sourceyaml.line_of(document, ("events", index))
+        line = lines[index]
         if not (period.contains(event.date) or _before_term(contract, period, event.date)):
             raise UserError(f"event dated {event.date} is outside period {period.index} "
                             f"({period.start}..{period.end})", file=path, line=line,
