@@ -46,3 +46,11 @@ def test_a_month_not_written_yyyy_mm_is_refused(tmp_path, capsys):
     assert code == 2
     assert "'2025-13' 不是月份" in err and "YYYY-MM" in err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_month_outside_every_term_closes_nothing(tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "close", "--month", "9999-12", "--facts-root", str(EXAMPLES),
+                           "--out", str(tmp_path))
+    assert code == 0
+    assert out.count("本月无结算期") == 5
+    assert not list(tmp_path.iterdir())

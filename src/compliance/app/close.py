@@ -8,6 +8,7 @@ is paid. One contract's bad facts do not stop the others: its row says what is w
 """
 from __future__ import annotations
 
+import calendar
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,7 +29,7 @@ from compliance.render.statement_files import write_statement
 from compliance.render.textable import render
 from compliance.views.statement import cycle_statement, period_statement
 
-MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])")
+MONTH = re.compile(r"(?P<year>[1-9][0-9]{3})-(?P<month>0[1-9]|1[0-2])")
 
 
 @dataclass
@@ -52,8 +53,7 @@ def month_of(text: str) -> tuple[date, date]:
     if not match:
         raise UserError(f"{text!r} 不是月份", field="--month", valid="YYYY-MM，如 2025-12")
     year, month = int(match["year"]), int(match["month"])
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return date(year, month, 1), date.fromordinal(following.toordinal() - 1)
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def close_contract(contract_path: Path, facts: Path, out: Path, first: date, last: date) -> list[Closed]:
