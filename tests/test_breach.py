@@ -77,9 +77,9 @@ def test_terminate_output_is_byte_identical(tmp_path, capsys):
 
 @pytest.mark.parametrize("extra, expected", [
     (["--reason", "6.6"], "--reason: clause 6.6 of jiuxianqiao-2025 is not a ground for terminating the "
-                          "contract (valid: 6.2, 6.3, 6.4, 6.5)"),
+                          "contract（可用：6.2, 6.3, 6.4, 6.5）"),
     (["--reason", "6.2"], "--by: clause 6.2 may be invoked by either party"),
-    (["--reason", "6.3", "--on", "2026-05-01"], "--on: 2026-05-01 is outside the term (valid: 2025-04-03..2026-04-02)"),
+    (["--reason", "6.3", "--on", "2026-05-01"], "--on: 2026-05-01 is outside the term（可用：2025-04-03..2026-04-02）"),
 ])
 def test_bad_termination_arguments_are_refused_and_nothing_is_written(tmp_path, capsys, extra, expected):
     args = ["terminate", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"), "--out", str(tmp_path)]
@@ -98,7 +98,7 @@ def test_a_claim_on_a_clause_without_a_penalty_names_file_line_and_valid_clauses
                         "--out", str(tmp_path / "out"))
     assert code == 2
     assert "period-03.yaml:4: events[0]" in err
-    assert "clause 5.4 grants no penalty the buyer may claim; valid: 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7" in err
+    assert "第 5.4 条没有甲方可主张的违约金；可用：6.1、6.2、6.3、6.4、6.5、6.6、6.7" in err
 
 
 def test_staff_is_refused_on_an_event_that_does_not_take_it(write_facts, tmp_path, capsys):
@@ -107,7 +107,7 @@ def test_staff_is_refused_on_an_event_that_does_not_take_it(write_facts, tmp_pat
     code, _, err = run_cli(capsys, "settle", "ghzrzw-chaoyang-2023", str(folder), "--period", "1",
                         "--out", str(tmp_path / "out"))
     assert code == 2
-    assert "quality_nonconformity (服务质量不符合甲方要求) does not take staff" in err
+    assert "quality_nonconformity（服务质量不符合甲方要求）不带 staff" in err
 
 
 def _rule(document: dict, clause: str, kind: str) -> dict:
@@ -139,8 +139,8 @@ def test_a_termination_fact_must_name_its_clause_where_several_clauses_share_it(
     folder = write_facts("ghzrzw-chaoyang-2023", 4, [{"type": "contract_terminated", "date": "2023-09-01"}])
     code, _, err = run_cli(capsys, "schedule", "ghzrzw-chaoyang-2023", str(folder), "--as-of", "2023-09-10")
     assert code == 2
-    assert "contract_terminated (合同因乙方违约解除) must name the clause it is made under; valid clause: " \
-           "5.5, 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7" in err
+    assert "contract_terminated（合同因乙方违约解除）须写明所依据的条款 clause；可用条款：" \
+           "5.5、6.1、6.2、6.3、6.4、6.5、6.6、6.7" in err
 
 
 def test_a_recorded_termination_is_settled_under_the_clause_it_names(write_facts, capsys):

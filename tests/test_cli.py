@@ -83,20 +83,20 @@ def test_periods_lists_months_and_cycles(capsys):
 
 BAD_FACTS = [
     ("events:\n  - {type: zero_point_order, date: 2026-01-03}\n",
-     ["p.yaml:4", "events[0].date", "outside period 2", "2025-11-28..2025-12-27"]),
+     ["p.yaml:4", "events[0].date", "不在第 2 期内", "2025-11-28..2025-12-27"]),
     ("events:\n  - {type: zero_pint, date: 2025-12-03}\n",
-     ["p.yaml:4", "unknown event type 'zero_pint'", "zero_point_order (0分工单)"]),
+     ["p.yaml:4", "没有这种事件类型：'zero_pint'", "zero_point_order (0分工单)"]),
     ("events:\n  - {type: zero_point_order, date: 2025-12-03, count: 0}\n",
-     ["p.yaml:4", "events[0].count", "greater than or equal to 1"]),
+     ["p.yaml:4", "events[0].count", "须不小于 1（此处为 0）"]),
     ("events:\n  - {type: zero_point_order, date: 2025-12-03, count: -2}\n",
      ["events[0].count"]),
     ("rating: 很好\n", ["p.yaml:3", "rating", "优秀 | 良好 | 待提升"]),
-    ("events: [\n", ["YAML syntax error"]),
-    ("colour: red\n", ["p.yaml:3", "colour: unknown key", "contract, period, rating, events"]),
-    ("events:\n  - {type: zero_point_order, date: 2025-12-32}\n", ["p.yaml:4", "not a real date"]),
-    ("events:\n  - {type: obligation_delay, date: 2025-12-03}\n", ["needs days"]),
+    ("events: [\n", ["YAML 格式错误"]),
+    ("colour: red\n", ["p.yaml:3", "colour: 未知的键", "contract, period, rating, events"]),
+    ("events:\n  - {type: zero_point_order, date: 2025-12-32}\n", ["p.yaml:4", "不是有效日期"]),
+    ("events:\n  - {type: obligation_delay, date: 2025-12-03}\n", ["obligation_delay（逾期履行）须写明 days"]),
     ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 100.005}\n",
-     ["events[0].amount", "more than two decimals"]),
+     ["events[0].amount", "小数超过两位"]),
     # numbers as a person means them: no NaN, infinity, hex or sexagesimal, nothing absurd
     ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: .nan}\n",
      ["p.yaml:4", ".nan 不是数"]),
@@ -110,13 +110,13 @@ BAD_FACTS = [
     ("events:\n  - {type: dispatch_timeout, date: 2025-12-03, count: " + "1" * 40 + "}\n",
      ["p.yaml:4", "位数过多"]),
     ("events:\n  - {type: dispatch_timeout, date: 2025-12-03, count: 100001}\n",
-     ["events[0].count", "less than or equal to 100000"]),
+     ["events[0].count", "须不大于 100000（此处为 100001）"]),
     ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 0x10}\n",
-     ["events[0].amount", "must be a number"]),
+     ["events[0].amount", "须是数字"]),
     ("events:\n  - {type: advance_payment, date: 2025-12-03, amount: 1:30}\n",
-     ["events[0].amount", "must be a number"]),
+     ["events[0].amount", "须是数字"]),
     ("events:\n  - {type: obligation_delay, date: 2025-12-03, days: 4000}\n",
-     ["events[0].days", "less than or equal to 3660"]),
+     ["events[0].days", "须不大于 3660（此处为 4000）"]),
     ("events:\n" + "  " + "[" * 100_000 + "]" * 100_000 + "\n", ["嵌套超过 64 层"]),
     ("events:\n  - !!python/object/apply:os.system [echo]\n", ["不支持的 YAML 标签"]),
     ("events:\n  - {type: zero_point_order, date: 2025-12-03, ref: A1}\n"
@@ -141,8 +141,8 @@ def test_bad_facts_are_refused_with_file_line_and_field(tmp_path, capsys, body, 
 
 
 @pytest.mark.parametrize("header, expected", [
-    ("contract: other-2025\nperiod: 2\n", "facts are for contract 'other-2025'"),
-    ("contract: gaomidian-2025\nperiod: 13\n", "period 13 is outside the term (valid: 1..12, or after (once the term is over))"),
+    ("contract: other-2025\nperiod: 2\n", "这是合同 'other-2025' 的事实"),
+    ("contract: gaomidian-2025\nperiod: 13\n", "第 13 期不在合同期内（可用：1..12，或 after（合同期满之后））"),
 ])
 def test_facts_for_another_contract_or_period_are_refused(tmp_path, capsys, header, expected):
     facts = tmp_path / "facts"
@@ -160,14 +160,14 @@ def test_two_files_for_one_period_are_refused(tmp_path, capsys):
     code, _, err = run_cli(capsys, "settle", GAOMIDIAN, str(facts), "--period", "2",
                         "--out", str(tmp_path / "out"))
     assert code == 2
-    assert "period 2 is already given by period-02-copy.yaml" in err or "already given" in err
+    assert "第 2 期已由 period-02-copy.yaml 给出" in err or "已由 period-02.yaml 给出" in err
 
 
 def test_missing_facts_for_the_settled_period_is_refused(tmp_path, capsys):
     code, _, err = run_cli(capsys, "settle", GAOMIDIAN, str(EXAMPLES / "gaomidian-2025"),
                         "--period", "7", "--out", str(tmp_path))
     assert code == 2
-    assert "no facts file for period 7" in err
+    assert "没有第 7 期的事实文件" in err
 
 
 @pytest.mark.parametrize("args, expected", [

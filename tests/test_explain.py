@@ -68,9 +68,9 @@ def test_explain_the_whole_statement_ends_with_the_totals(capsys):
 
 
 @pytest.mark.parametrize(("option", "message"), [
-    (["--line", "9"], "--line: the statement has 4 deduction lines (valid: 1..4)"),
-    (["--clause", "9.9"], "--clause: no line or flag of this statement cites clause 9.9 "
-                          "(valid: 4.6.4, 5.7, 6.1)"),
+    (["--line", "9"], "--line: the statement has 4 deduction lines（可用：1..4）"),
+    (["--clause", "9.9"], "--clause: no line or flag of this statement cites clause 9.9"
+                          "（可用：4.6.4, 5.7, 6.1）"),
 ])
 def test_explain_refuses_a_line_or_clause_the_statement_does_not_have(capsys, option, message):
     code, out, err = run_cli(capsys, "explain", "gaomidian-2025", str(EXAMPLES / "gaomidian-2025"),

@@ -37,5 +37,5 @@ def test_cycle_groups_three_months():
 @pytest.mark.parametrize("index", [0, 13])
 def test_period_outside_term_is_a_user_error(index):
     contract = load_contract(CONTRACTS / "gaomidian-2025.yaml").contract
-    with pytest.raises(UserError, match="outside the term"):
+    with pytest.raises(UserError, match="不在合同期内"):
         periods.period(contract, index)

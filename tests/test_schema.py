@@ -32,14 +32,14 @@ def test_gaomidian_encodes_every_rule_it_declares():
 def test_unknown_key_in_a_clause_names_file_line_and_valid_keys(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"][3].update(colour="red"))
     path = tmp_path / "test-contract.yaml"
-    assert f"test-contract.yaml:{_line_of(path, 'colour')}: clauses[3].colour: unknown key" in message
-    assert "valid: id, title, text, effect" in message
+    assert f"test-contract.yaml:{_line_of(path, 'colour')}: clauses[3].colour: 未知的键" in message
+    assert "可用：id, title, text, effect" in message
 
 
 def test_unknown_clause_kind_lists_the_kinds(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"][3]["rules"][0].update(kind="per_ocurrence"))
     assert "unknown clause kind 'per_ocurrence'" in message
-    assert "per_occurrence" in message.split("valid:")[1]
+    assert "per_occurrence" in message.split("可用：")[1]
 
 
 def test_misspelt_parameter_is_refused_at_its_line(tmp_path):
@@ -48,14 +48,14 @@ def test_misspelt_parameter_is_refused_at_its_line(tmp_path):
                                                         "unit_amont": 5000}
     message = _error(tmp_path, misspell)
     path = tmp_path / "test-contract.yaml"
-    assert f":{_line_of(path, 'unit_amont')}: clauses[3].rules[0].params.unit_amont: unknown key" in message
+    assert f":{_line_of(path, 'unit_amont')}: clauses[3].rules[0].params.unit_amont: 未知的键" in message
     assert "unit_amount" in message
 
 
 def test_rule_on_an_undeclared_event_type_is_refused(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"][3]["rules"][0]["params"].update(
         event_types=["complaint"]))
-    assert "complaint is not declared in the contract's event_types" in message
+    assert "complaint 未在合同的 event_types 中声明" in message
 
 
 def test_money_with_three_decimals_is_refused(tmp_path):
@@ -85,4 +85,4 @@ def test_term_that_is_not_whole_months_is_refused(tmp_path):
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     message = _error(tmp_path, text="id: x\nclauses: [\n")
-    assert re.search(r"test-contract.yaml:3: YAML syntax error", message)
+    assert re.search(r"test-contract.yaml:3: YAML 格式错误", message)

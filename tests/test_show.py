@@ -39,7 +39,7 @@ def test_a_structural_clause_and_a_clause_that_moves_no_money_say_so(capsys):
 def test_an_unknown_clause_is_refused(capsys):
     code, _, err = run_cli(capsys, "show", "gaomidian-2025", "--clause", "4.7.9")
     assert code == 2
-    assert "--clause: the contract has no clause 4.7.9 (valid: 1, 1.1, 1.2" in err
+    assert "--clause: the contract has no clause 4.7.9（可用：1, 1.1, 1.2" in err
 
 
 def test_show_states_the_deadline_rule_and_its_interpretation_once_at_the_top(capsys):

@@ -45,7 +45,7 @@ def test_schedule_of_a_cycle_contract_lists_its_cycles(capsys):
 @pytest.mark.parametrize("args, expected", [
     (["settle", "gaomidian-2025", "GAOMIDIAN", "--tranche", "1"], "this contract has no payment tranches"),
     (["settle", "chengbei-2025", "CHENGBEI", "--cycle", "1"], "paid in tranches, not cycles"),
-    (["settle", "chengbei-2025", "CHENGBEI", "--tranche", "3"], "the contract has no tranche 3 (valid: 1, 2)"),
+    (["settle", "chengbei-2025", "CHENGBEI", "--tranche", "3"], "the contract has no tranche 3（可用：1, 2）"),
     (["schedule", "chengbei-2025", "CHENGBEI", "--as-of", "2026-02-30"], "'2026-02-30' is not a calendar date"),
     (["schedule", "chengbei-2025", "CHENGBEI", "--calendar", "missing.yaml"], "calendar file not found"),
 ])
@@ -71,15 +71,15 @@ def _facts(tmp_path, events, period=2):
 @pytest.mark.parametrize("events, expected", [
     ([{"type": "payment_made", "date": "2025-07-08", "tranche": 1, "amount": 957600},
       {"type": "payment_made", "date": "2025-07-08", "tranche": 1, "amount": 957600}],
-     "period-02.yaml:8: events: payment of 957,600.00 on 2025-07-08 for tranche 1 is already recorded"),
+     "period-02.yaml:8: events: 2025-07-08 第 1 次付款 957,600.00 元已记录于 period-02.yaml:4"),
     ([{"type": "payment_made", "date": "2025-07-08", "tranche": 1, "amount": 957600.01}],
-     "payments for tranche 1 add up to 957,600.01, more than the tranche's 957,600.00"),
+     "第 1 次付款累计 957,600.01 元，超过该次应付的 957,600.00 元"),
     ([{"type": "payment_made", "date": "2025-07-08", "tranche": 3, "amount": 100}],
-     "the contract has no tranche 3; valid: 1, 2"),
-    ([{"type": "payment_made", "date": "2025-07-08", "amount": 100}], "payment_made (甲方付款) needs tranche"),
-    ([{"type": "acceptance", "date": "2025-07-08", "deliverable": "2027"}], "unknown deliverable '2027'"),
+     "合同没有第 3 次付款；可用：1, 2"),
+    ([{"type": "payment_made", "date": "2025-07-08", "amount": 100}], "payment_made（甲方付款）须写明 tranche"),
+    ([{"type": "acceptance", "date": "2025-07-08", "deliverable": "2027"}], "没有这项服务成果：'2027'"),
     ([{"type": "cases_handled", "date": "2025-07-08", "count": 1500, "tranche": 1}],
-     "cases_handled (办理案件) does not take tranche"),
+     "cases_handled（办理案件）不带 tranche"),
 ])
 def test_bad_tranche_facts_are_refused_with_file_line_and_field(tmp_path, capsys, events, expected):
     folder = _facts(tmp_path, events)
@@ -94,7 +94,7 @@ def test_after_term_facts_must_be_dated_after_the_term(tmp_path, capsys):
     (folder / "after-term.yaml").unlink()
     code, _, err = run_cli(capsys, "schedule", "chengbei-2025", str(folder), "--as-of", "2026-11-21")
     assert code == 2
-    assert "event dated 2026-05-30 is outside period 13 (2026-05-31..9999-12-31)" in err
+    assert "事件日期 2026-05-30 不在第 13 期内（2026-05-31..9999-12-31）" in err
 
 
 def test_a_calendar_file_adds_a_year_and_replaces_a_provisional_one(tmp_path, capsys):

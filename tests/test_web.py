@@ -80,7 +80,7 @@ def test_unknown_pages_and_broken_facts_are_pages_not_stack_traces(client, tmp_p
         "contract: gaomidian-2025\nperiod: 2\nrating: 很好\n", "utf-8")
     response = client.get("/c/gaomidian-2025")
     assert response.status_code == 422
-    assert "gaomidian-2025/period-02.yaml:3: rating: unknown rating '很好'" in unescape(response.text)
+    assert "gaomidian-2025/period-02.yaml:3: rating: 没有这个评价等级：'很好'" in unescape(response.text)
     assert str(tmp_path) not in response.text          # the server's own paths stay private
 
 

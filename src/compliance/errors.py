@@ -23,7 +23,7 @@ class UserError(Exception):
                 where += f":{self.line}"
             where += ": "
         field = f"{self.field}: " if self.field else ""
-        hint = f" (valid: {self.valid})" if self.valid else ""
+        hint = f"（可用：{self.valid}）" if self.valid else ""
         return f"{where}{field}{self.message}{hint}"
 
 

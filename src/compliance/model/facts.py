@@ -74,7 +74,7 @@ class Event(Strict):
     def _declared_type(cls, value: str, info: ValidationInfo) -> str:
         declared = info.context["contract"].event_types
         if value not in declared:
-            raise ValueError(f"unknown event type {value!r}; valid types: "
+            raise ValueError(f"没有这种事件类型：{value!r}；可用的类型："
                              + ", ".join(f"{name} ({spec.label})" for name, spec in declared.items()))
         return value
 
@@ -86,33 +86,33 @@ class Event(Strict):
                  if getattr(self, field) is not None}
         missing, extra = sorted(set(spec.requires) - given), sorted(given - set(spec.requires + spec.optional))
         if missing:
-            raise ValueError(f"{self.type} ({spec.label}) needs {missing[0]}")
+            raise ValueError(f"{self.type}（{spec.label}）须写明 {missing[0]}")
         if extra:
-            raise ValueError(f"{self.type} ({spec.label}) does not take {extra[0]}")
+            raise ValueError(f"{self.type}（{spec.label}）不带 {extra[0]}")
         if self.amount is not None and self.amount <= 0:
-            raise ValueError("amount must be more than 0")
+            raise ValueError("amount 须大于 0")
         if self.received is not None and self.received < self.date:
-            raise ValueError(f"received {self.received} is before the date sent {self.date}")
+            raise ValueError(f"送达日 received {self.received} 早于发出日 {self.date}")
         if self.ended is not None and self.ended < self.date:
-            raise ValueError(f"ended {self.ended} is before the date the cause began {self.date}")
+            raise ValueError(f"结束日 ended {self.ended} 早于原因发生日 {self.date}")
         known = [d.id for d in contract.deliverables]
         if self.deliverable is not None and self.deliverable not in known:
-            raise ValueError(f"unknown deliverable {self.deliverable!r}; valid: {', '.join(known)}")
+            raise ValueError(f"没有这项服务成果：{self.deliverable!r}；可用：{'、'.join(known)}")
         tranches = info.context["tranches"]
         if self.tranche is not None and self.tranche not in tranches:
-            raise ValueError(f"the contract has no tranche {self.tranche}; valid: "
-                             + (", ".join(str(n) for n in sorted(tranches)) or "none"))
+            raise ValueError(f"合同没有第 {self.tranche} 次付款；可用："
+                             + (", ".join(str(n) for n in sorted(tranches)) or "无"))
         if self.type == PENALTY_CLAIM:
             _check_claim(self, info.context["exposures"])
         if self.type == CLAIM_WAIVED:
             _check_waiver(self, contract)
         grounds = info.context["grounds"].get(self.type, [])
         if grounds and self.clause not in grounds and (len(grounds) > 1 or self.clause is not None):
-            raise ValueError(f"{self.type} ({spec.label}) must name the clause it is made under; "
-                             f"valid clause: {', '.join(grounds)}")
+            raise ValueError(f"{self.type}（{spec.label}）须写明所依据的条款 clause；"
+                             f"可用条款：{'、'.join(grounds)}")
         if (spec.requires or spec.optional) and self.count != 1:
-            raise ValueError(f"{self.type} ({spec.label}) is recorded one event per occurrence; "
-                             "leave count out")
+            raise ValueError(f"{self.type}（{spec.label}）每次单独记录一条事件，"
+                             "不写 count")
         return self
 
 
@@ -120,24 +120,24 @@ def _check_claim(event: Event, exposures: dict[str, list[Decimal]]) -> None:
     """A claim names a clause that grants a penalty, and claims at most that penalty."""
     amounts = exposures.get(event.clause or "")
     if not amounts:
-        raise ValueError(f"clause {event.clause} grants no penalty the buyer may claim; valid: "
-                         + (", ".join(exposures) or "none in this contract"))
+        raise ValueError(f"第 {event.clause} 条没有甲方可主张的违约金；可用："
+                         + ("、".join(exposures) or "本合同没有"))
     if event.amount is None and len(amounts) > 1:
-        raise ValueError(f"clause {event.clause} grants penalties of "
-                         + " or ".join(money.grouped(a) for a in amounts) + "; give the amount claimed")
+        raise ValueError(f"第 {event.clause} 条的违约金为 "
+                         + " 或 ".join(money.grouped(a) for a in amounts) + "；请写明主张的金额 amount")
     if event.amount is not None and event.amount > max(amounts):
-        raise ValueError(f"the claim of {money.grouped(event.amount)} is more than clause "
-                         f"{event.clause} grants ({money.grouped(max(amounts))})")
+        raise ValueError(f"主张 {money.grouped(event.amount)} 元，超过第 "
+                         f"{event.clause} 条规定的 {money.grouped(max(amounts))} 元")
 
 
 def _check_waiver(event: Event, contract) -> None:
     """A waiver names a clause that moves money and gives its reason."""
     money_clauses = [clause.id for clause in contract.clauses if clause.effect == "money" and clause.rules]
     if event.clause not in money_clauses:
-        raise ValueError(f"clause {event.clause} charges nothing that could be waived; valid: "
-                         + ", ".join(money_clauses))
+        raise ValueError(f"第 {event.clause} 条不产生可放弃的扣款；可用："
+                         + "、".join(money_clauses))
     if not (event.note or "").strip():
-        raise ValueError("claim_waived needs note: the reason the claim is waived or withdrawn")
+        raise ValueError("claim_waived 须在 note 中写明放弃或撤回的理由")
 
 
 class PeriodFacts(Strict):
@@ -155,7 +155,7 @@ class PeriodFacts(Strict):
     def _same_contract(cls, value: str, info: ValidationInfo) -> str:
         expected = info.context["contract"].id
         if value != expected:
-            raise ValueError(f"facts are for contract {value!r}, not {expected!r}")
+            raise ValueError(f"这是合同 {value!r} 的事实，不是 {expected!r} 的")
         return value
 
     @field_validator("rating")
@@ -163,7 +163,7 @@ class PeriodFacts(Strict):
     def _known_rating(cls, value: str | None, info: ValidationInfo) -> str | None:
         ratings = info.context["contract"].ratings
         if value is not None and value not in ratings:
-            raise ValueError(f"unknown rating {value!r}; valid: {' | '.join(ratings)}")
+            raise ValueError(f"没有这个评价等级：{value!r}；可用：{' | '.join(ratings)}")
         return value
 
 
@@ -237,9 +237,9 @@ class FactsBook:
 
     def for_period(self, index: int) -> FactsFile:
         if index not in self.files:
-            have = ", ".join(str(n) for n in sorted(self.files)) or "none"
-            raise UserError(f"no facts file for period {index}", file=self.folder,
-                            valid=f"a .yaml file with 'period: {index}' (periods with facts: {have})")
+            have = ", ".join(str(n) for n in sorted(self.files)) or "无"
+            raise UserError(f"没有第 {index} 期的事实文件", file=self.folder,
+                            valid=f"写有 'period: {index}' 的 .yaml 文件（已有事实的期次：{have}）")
         return self.files[index]
 
     def events_through(self, index: int) -> list[RecordedEvent]:
@@ -253,7 +253,7 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
     contract = loaded.contract
     document = sourceyaml.load(path)
     if not isinstance(document, dict):
-        raise UserError("a facts file must be a YAML mapping with contract, period and events",
+        raise UserError("事实文件须是含 contract、period、events 的 YAML 映射",
                         file=path, line=1)
     context = {"contract": contract, "tranches": loaded.tranche_amounts,
                "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
@@ -262,15 +262,15 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
         period = periods.facts_period(contract, facts.period)
     except UserError as outside:
         outside.file, outside.line = path, sourceyaml.line_of(document, ("period",))
-        outside.valid = f"1..{contract.periods_in_term()}, or after (once the term is over)"
+        outside.valid = f"1..{contract.periods_in_term()}，或 after（合同期满之后）"
         raise
     recorded = []
     lines = getattr(document.get("events"), "lines", None) or []
     for index, event in enumerate(facts.events):
         line = lines[index]
         if not (period.contains(event.date) or _before_term(contract, period, event.date)):
-            raise UserError(f"event dated {event.date} is outside period {period.index} "
-                            f"({period.start}..{period.end})", file=path, line=line,
+            raise UserError(f"事件日期 {event.date} 不在第 {period.index} 期内"
+                            f"（{period.start}..{period.end}）", file=path, line=line,
                             field=f"events[{index}].date", valid=f"{period.start}..{period.end}")
         recorded.append(RecordedEvent(event, period.index, f"{path.name}:{line}"))
     return FactsFile(path, facts, period.index, tuple(recorded),
@@ -288,15 +288,15 @@ def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
     one period is an error, and so are an event recorded twice and payments that repeat one
     another or add up to more than their tranche."""
     if not folder.is_dir():
-        raise UserError("facts folder not found", file=folder, field="FACTS_DIR",
-                        valid="a folder of .yaml files, one per contract period")
+        raise UserError("找不到事实目录", file=folder, field="FACTS_DIR",
+                        valid="每期一个 .yaml 文件的目录")
     files: dict[int, FactsFile] = {}
     for path in sourceyaml.yaml_files(folder):
         facts_file = _load_file(path, loaded)
         index = facts_file.index
         if index in files:
-            raise UserError(f"period {index} is already given by {files[index].path.name}",
-                            file=path, field="period", valid="one facts file per period")
+            raise UserError(f"第 {index} 期已由 {files[index].path.name} 给出",
+                            file=path, field="period", valid="每期一个事实文件")
         files[index] = facts_file
     book = FactsBook(folder, files)
     _check_repeats(book)
@@ -332,15 +332,14 @@ def _check_payments(book: FactsBook, tranches: dict[int, Decimal]) -> None:
         key = (event.tranche, event.date, event.amount)
         file, _, line = recorded.source.rpartition(":")
         if key in seen:
-            raise UserError(f"payment of {money.grouped(event.amount)} on {event.date} for tranche "
-                            f"{event.tranche} "
-                            f"is already recorded at {seen[key]}", file=book.folder / file,
-                            line=int(line), field="events", valid="each payment recorded once")
+            raise UserError(f"{event.date} 第 {event.tranche} 次付款 {money.grouped(event.amount)} 元"
+                            f"已记录于 {seen[key]}", file=book.folder / file,
+                            line=int(line), field="events", valid="每笔付款只记录一次")
         seen[key] = recorded.source
         paid[event.tranche] = paid.get(event.tranche, Decimal("0")) + event.amount
         if paid[event.tranche] > tranches[event.tranche]:
-            raise UserError(f"payments for tranche {event.tranche} add up to "
-                            f"{money.grouped(paid[event.tranche])}, more than the tranche's "
-                            f"{money.grouped(tranches[event.tranche])}",
+            raise UserError(f"第 {event.tranche} 次付款累计 "
+                            f"{money.grouped(paid[event.tranche])} 元，超过该次应付的 "
+                            f"{money.grouped(tranches[event.tranche])} 元",
                             file=book.folder / file, line=int(line), field="events.amount",
-                            valid=f"at most {tranches[event.tranche]} in all for tranche {event.tranche}")
+                            valid=f"第 {event.tranche} 次付款合计至多 {tranches[event.tranche]} 元")

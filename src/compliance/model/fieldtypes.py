@@ -55,7 +55,7 @@ class Strict(BaseModel):
 
 def _decimal(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise ValueError("must be a number written in the YAML (like 5000 or 0.05), not text")
+        raise ValueError("须是数字（如 5000 或 0.05），不是文字")
     return Decimal(value)
 
 
@@ -72,17 +72,17 @@ MAX_DAYS = 3_660
 
 def _two_places(value: Decimal) -> Decimal:
     if value < 0:
-        raise ValueError("must not be negative")
+        raise ValueError("不得为负数")
     if value > MAX_AMOUNT:
         raise ValueError(f"金额过大（至多 {MAX_AMOUNT:,} 元）")
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("has more than two decimals (fen is the smallest unit)")
+        raise ValueError("小数超过两位（最小单位为分）")
     return value
 
 
 def _ratio(value: Decimal) -> Decimal:
     if not Decimal(0) < value <= Decimal(1):
-        raise ValueError("must be a fraction between 0 (exclusive) and 1, e.g. 0.05 for 5%")
+        raise ValueError("须是大于 0、不超过 1 的小数，如 5% 写作 0.05")
     return value
 
 
@@ -92,7 +92,7 @@ def _day(value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"not a real date: {value!r} (write a calendar date as YYYY-MM-DD)") from None
+            raise ValueError(f"不是有效日期：{value!r}（请写作 YYYY-MM-DD）") from None
     return value
 
 
@@ -111,8 +111,8 @@ def _declared(kind: str):
             unknown = [name for name in names if name not in declared]
             if unknown:
                 raise ValueError(
-                    f"{', '.join(unknown)} is not declared in the contract's {kind} "
-                    f"(declared: {', '.join(declared)})"
+                    f"{'、'.join(unknown)} 未在合同的 {kind} 中声明"
+                    f"（已声明：{'、'.join(declared)}）"
                 )
         return value
 

@@ -66,7 +66,7 @@ def cycle_index(contract: "Contract", period_index: int) -> int:
 def period(contract: "Contract", index: int) -> Period:
     count = contract.periods_in_term()
     if not 1 <= index <= count:
-        raise UserError(f"period {index} is outside the term", field="period",
+        raise UserError(f"第 {index} 期不在合同期内", field="period",
                         valid=f"1..{count} ({contract.term.start}..{contract.term.end})")
     start = month_boundary(contract.term.start, index - 1)
     end = month_boundary(contract.term.start, index) - timedelta(days=1)
@@ -82,7 +82,7 @@ def period_holding(contract: "Contract", day: date) -> Period:
     for candidate in all_periods(contract):
         if candidate.contains(day):
             return candidate
-    raise UserError(f"{day} is outside the term", field="date",
+    raise UserError(f"{day} 不在合同期内", field="date",
                     valid=f"{contract.term.start}..{contract.term.end}")
 
 
@@ -93,7 +93,7 @@ def cycle_count(contract: "Contract") -> int:
 def cycle(contract: "Contract", index: int) -> Cycle:
     count = cycle_count(contract)
     if not 1 <= index <= count:
-        raise UserError(f"cycle {index} is outside the term", field="cycle", valid=f"1..{count}")
+        raise UserError(f"第 {index} 支付周期不在合同期内", field="cycle", valid=f"1..{count}")
     months = contract.cycle_months
     first = (index - 1) * months + 1
     last = min(index * months, contract.periods_in_term())

@@ -91,7 +91,7 @@ def _plain(text: str, event: yaml.ScalarEvent) -> Any:
         try:
             return date(int(text[:4]), int(text[5:7]), int(text[8:]))
         except ValueError:
-            raise _Problem(f"not a real date: {text} (write a calendar date as YYYY-MM-DD)",
+            raise _Problem(f"不是有效日期：{text}（请写作 YYYY-MM-DD）",
                            event) from None
     if text in _BOOLEANS:
         return _BOOLEANS[text]
@@ -114,7 +114,7 @@ def _plain(text: str, event: yaml.ScalarEvent) -> Any:
         try:
             return date(*(int(part) for part in match.groups()))  # type: ignore[union-attr]
         except (AttributeError, ValueError):
-            raise _Problem(f"not a real date: {text} (write a calendar date as YYYY-MM-DD)",
+            raise _Problem(f"不是有效日期：{text}（请写作 YYYY-MM-DD）",
                            event) from None
     return text
 
@@ -255,9 +255,9 @@ def read_text(path: Path) -> str:
                             valid=f"至多 {MAX_FILE_BYTES:,} 字节；请按月拆分事实文件")
         return path.read_bytes().decode("utf-8")
     except OSError as error:
-        raise UserError(f"cannot read file: {error.strerror}", file=path) from None
+        raise UserError(f"无法读取文件：{error.strerror}", file=path) from None
     except UnicodeDecodeError:
-        raise UserError("file is not UTF-8 text", file=path) from None
+        raise UserError("文件不是 UTF-8 文本", file=path) from None
 
 
 def load(path: Path) -> Any:
@@ -271,10 +271,10 @@ def load(path: Path) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise UserError(f"YAML syntax error: {error.problem or error}", file=path,
+        raise UserError(f"YAML 格式错误：{error.problem or error}", file=path,
                         line=line) from None
     except yaml.YAMLError as error:
-        raise UserError(f"YAML syntax error: {error}", file=path) from None
+        raise UserError(f"YAML 格式错误：{error}", file=path) from None
     finally:
         parser.dispose()
 

@@ -37,15 +37,35 @@ def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> str | No
     return ", ".join(fields) if fields else None
 
 
+_MESSAGES = {
+    "missing": "缺少必填字段",
+    "int_type": "须是整数", "int_parsing": "须是整数", "int_from_float": "须是整数",
+    "bool_type": "须是 true 或 false", "bool_parsing": "须是 true 或 false",
+    "string_type": "须是文字", "list_type": "须是列表（每项以 - 开头）",
+    "dict_type": "须是映射（键: 值）", "model_type": "须是映射（键: 值）",
+    "model_attributes_type": "须是映射（键: 值）", "decimal_type": "须是数字",
+    "frozen_set_type": "须是列表", "set_type": "须是列表", "tuple_type": "须是列表",
+    "date_from_datetime_inexact": "须是日期，不带时刻",
+}
+"""What pydantic's error types say, in the words a clerk reads."""
+
+
 def _describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str | None]:
-    kind = error["type"]
+    kind, context = error["type"], error.get("ctx") or {}
     if kind == "extra_forbidden":
-        return "unknown key", _allowed_keys(model, tuple(error["loc"]))
-    if kind == "missing":
-        return "required field is missing", None
+        return "未知的键", _allowed_keys(model, tuple(error["loc"]))
     if kind.startswith("date"):
-        return f"not a real date: {error.get('input')!r}", "a calendar date written YYYY-MM-DD"
-    return error["msg"].removeprefix("Value error, "), None
+        return f"不是有效日期：{error.get('input')!r}", "写作 YYYY-MM-DD 的日期"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = {"greater_than_equal": "不小于", "greater_than": "大于",
+                 "less_than_equal": "不大于", "less_than": "小于"}[kind]
+        limit = next(iter(context.values()), "")
+        return f"须{bound} {limit}（此处为 {error.get('input')!r}）", None
+    if kind == "literal_error":
+        return f"不是可用的值：{error.get('input')!r}", context.get("expected")
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, "), None
+    return _MESSAGES.get(kind, error["msg"]), None
 
 
 def validate(
@@ -78,5 +98,5 @@ def validate(
             )
         first, rest = problems[0], problems[1:]
         if rest:
-            first.message += "".join(f"\n  also {problem}" for problem in rest)
+            first.message += "".join(f"\n  另：{problem}" for problem in rest)
         raise first from None
