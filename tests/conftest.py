@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"
 EXAMPLES = ROOT / "examples"
 FEATURES = ROOT / "features"
-SEEDS = ROOT.parent / "shared" / "seeds"
+TEXTS = CONTRACTS / "texts"
+"""The signed texts, personal data redacted as 〔…〕 (contracts/texts/README.md); each
+contract's ``seed`` names its file, relative to contracts/."""
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+"""The unredacted originals, beside the clone on machines that have them (never required)."""
 
 
 class _FactsDumper(yaml.SafeDumper):

@@ -21,7 +21,8 @@ from compliance.model.facts import load_facts
 from compliance.model.workdays import calendar
 from compliance.views.ledger import ledger
 from compliance.views.schedule_view import schedule_listing
-from compliance.views.statement import cycle_statement, period_statement, tranche_statement
+from compliance.views.statement import (cycle_statement, events_by_id, period_statement, trace_facts,
+                                         tranche_statement)
 
 ZERO = Decimal("0")
 
@@ -227,8 +228,9 @@ def test_a_waived_claim_is_given_back_once_on_its_day_and_no_more_than_was_charg
         {"type": "claim_waived", "date": "2025-12-15", "clause": "4.6.1", "amount": Decimal("20000.00"),
          "note": "协商放弃"})
     month = period_statement(loaded, book, 2)
+    events = events_by_id(month)
     credits = sorted((line for line in month["deductions"] if line["type"] == "claim_waived"),
-                     key=lambda line: line["trace_v1"]["facts"][0]["date"])
+                     key=lambda line: trace_facts(line["trace_v1"], events)[0]["date"])
     assert [c["amount"] for c in credits] == ["-5000.00", "0.00", "-5000.00"]
     assert "理由：复核为重复诉求" in credits[0]["explanation"]
     assert month["deductions_total"] == "-10000.00"
@@ -243,9 +245,9 @@ def test_a_waived_claim_is_given_back_once_on_its_day_and_no_more_than_was_charg
 
 def test_a_waiver_must_name_a_clause_that_charges_and_give_its_reason(write_facts, capsys):
     for waiver, message in [
-        ({"type": "claim_waived", "date": "2025-12-10", "clause": "4.6.1"}, "needs note"),
+        ({"type": "claim_waived", "date": "2025-12-10", "clause": "4.6.1"}, "须在 note 中写明放弃或撤回的理由"),
         ({"type": "claim_waived", "date": "2025-12-10", "clause": "3.1", "note": "x"},
-         "charges nothing that could be waived"),
+         "第 3.1 条不产生可放弃的扣款"),
     ]:
         folder = write_facts("gaomidian-2025", 2, [waiver])
         code, out, err = run_cli(capsys, "settle", "gaomidian-2025", str(folder), "--period", "2")

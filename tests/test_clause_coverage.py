@@ -1,5 +1,7 @@
 """Every clause accounted for: in the YAML, verbatim from the signed text, and exercised.
 
+* each contract's signed text is in the repository (contracts/texts/<id>.txt, its ``seed``),
+  with personal data redacted as 〔…〕 and otherwise identical to the signed original;
 * each article and numbered sub-clause of the seed appears in the contract YAML;
 * each YAML clause text is a verbatim excerpt of the seed (whitespace aside; 〔…〕 marks
   an omission such as bank details);
@@ -14,7 +16,7 @@ import re
 from html import escape
 
 import pytest
-from conftest import CONTRACTS, FEATURES, SEEDS, run_cli
+from conftest import CONTRACTS, FEATURES, SHARED_SEEDS, TEXTS, run_cli
 
 from compliance.engine.loading import load_contract
 from compliance.legal.coverage import ScenarioRun, contract_coverage
@@ -73,11 +75,101 @@ def loaded(request):
 
 @pytest.fixture
 def seed_text(loaded) -> str:
-    """The signed text, from ../shared/seeds beside the clone (where CI puts it)."""
-    path = SEEDS / loaded.contract.seed
-    if not SEEDS.is_dir():
-        pytest.skip(f"the signed texts are not beside this clone ({SEEDS} is absent)")
-    return path.read_text("utf-8")
+    """The signed text (personal data redacted), in the repository beside the contract."""
+    return (loaded.path.parent / loaded.contract.seed).read_text("utf-8")
+
+
+REDACTED = "〔…〕"
+TEXT_FILES = sorted(TEXTS.glob("*.txt"))
+_USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])")
+"""A unified social credit code (纳税人识别号) of a company or an office: public, kept."""
+_LABELLED_PERSON = re.compile(
+    r"(联系人|法定代表人|负责人|授权代表|委托人|经办人|签名|签字|签章)[^：:\n]{0,12}[：:](?P<value>.*)$")
+PERSONAL = {
+    "mobile number": re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"),
+    "account number or bank code": re.compile(r"(?<!\d)\d{9,}(?!\d)"),
+    "spaced account number": re.compile(r"(?<!\d)\d{3,4}(?:[ -]\d{3,4}){3,}(?!\d)"),
+    "phone number": re.compile(r"(?<!\d)(?:\(\+?86-\d{2,3}\)|0\d{2,3}-)\s*\d{7,8}(?!\d)"
+                               r"|(?:电话|联系方式|手机|传真).*?(?<!\d)\d{7,8}(?!\d)"),
+    "e-mail address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+}
+
+
+def personal_data(text: str) -> list[str]:
+    """What a signed text must not hold (contracts/texts/README.md): "line N: kind" per finding."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if "识别号" in line or "信用代码" in line:
+            line = _USCC.sub("", line)
+        found += [f"line {number}: {kind}" for kind, pattern in PERSONAL.items() if pattern.search(line)]
+        if (match := _LABELLED_PERSON.search(line)) and re.sub(
+                r"[\s【】（）()，,、：:]", "", match.group("value").replace(REDACTED, "")):
+            found.append(f"line {number}: name after {match.group(1)}")
+    return found
+
+
+def test_every_contract_names_its_text_in_the_repository(loaded):
+    assert loaded.contract.seed == f"texts/{loaded.contract.id}.txt"
+    assert (loaded.path.parent / loaded.contract.seed).is_file()
+
+
+def test_every_text_belongs_to_a_contract():
+    assert {path.stem for path in TEXT_FILES} == {path.stem for path in CONTRACT_FILES}
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda path: path.stem)
+def test_the_signed_texts_hold_no_personal_data(path):
+    found = personal_data(path.read_text("utf-8"))
+    assert not found, f"{path.name}: replace with {REDACTED} (contracts/texts/README.md): {found}"
+
+
+def test_no_clause_text_quotes_redacted_data(loaded):
+    found = {clause.id: personal_data(clause.text) for clause in loaded.contract.clauses}
+    assert not {k: v for k, v in found.items() if v}, f"write {REDACTED} in these clause texts: {found}"
+
+
+def _original_of(text: str):
+    """The unredacted original beside the clone whose title (first non-blank line) is the text's."""
+    title = next((line for line in text.splitlines() if line.strip()), None)
+    for seed in sorted(SHARED_SEEDS.glob("*.txt")):
+        original = seed.read_text("utf-8")
+        if next((line for line in original.splitlines() if line.strip()), None) == title:
+            return seed, original
+    return None, None
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda path: path.stem)
+def test_the_signed_texts_differ_from_the_originals_only_where_redacted(path):
+    """Line for line the original, except that each 〔…〕 stands for something (never nothing)."""
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip(f"no unredacted originals beside this clone ({SHARED_SEEDS} is absent)")
+    text = path.read_text("utf-8")
+    seed, original = _original_of(text)
+    if seed is None:
+        pytest.skip(f"no original in {SHARED_SEEDS} has the title of {path.name}")
+    ours, theirs = text.split("\n"), original.split("\n")
+    assert len(ours) == len(theirs), f"{path.name} has {len(ours)} lines, {seed.name} {len(theirs)}"
+    differing = [number for number, (line, signed) in enumerate(zip(ours, theirs), 1)
+                 if not re.fullmatch(".+?".join(map(re.escape, line.split(REDACTED))), signed)]
+    assert not differing, f"{path.name} differs from {seed.name} outside {REDACTED} at lines {differing}"
+
+
+def test_the_personal_data_scanner():
+    assert personal_data("联系人：张三\n电话：13912345678\n账号：6222020200112233445\n"
+                         "银行代码：104100004177\n账号：110 952 630 510 601\n"
+                         "联系方式：010-68915728\n联系人及联系电话：【某某，(86-10) 53896000】\n"
+                         "地址、电话：北京市海淀区某路 6 号，68160593\n邮箱【someone@example.com】\n"
+                         "法定代表人或授权代表(签名): 李四") == [
+        "line 1: name after 联系人", "line 2: mobile number", "line 2: account number or bank code",
+        "line 3: account number or bank code", "line 4: account number or bank code",
+        "line 5: spaced account number", "line 6: phone number", "line 7: phone number",
+        "line 7: name after 联系人", "line 8: phone number", "line 9: e-mail address",
+        "line 10: name after 法定代表人"]
+    assert personal_data("联系人：〔…〕\n电话：〔…〕\n联系人及联系电话：【〔…〕】\n法定代表人：\n"
+                         "统一社会信用代码：91110108078528585H\n纳税人识别号：111101080000583680\n"
+                         "合同价款总额为人民币 1,924,530 元，2,664,000 元；1596000 元\n"
+                         "法定代表人/负责人或经办人（签章）：\n双方法定代表人或授权代表签字并盖章\n"
+                         "做到12345系统值守7*24小时运转\n2023 5 22") == []
 
 
 def test_every_numbered_clause_of_the_seed_is_encoded(loaded, seed_text):

@@ -42,7 +42,7 @@ def test_explain_one_line_names_clause_rule_facts_and_arithmetic(capsys):
                      "4.6.1 工单：每出现1次0分工单，甲方有权扣除乙方服务费5000元。",  # verbatim
                      "规则 4.6.1#1：按次扣款（per_occurrence）",
                      "unit_amount = 5000",
-                     "0分工单 2025-12-03 单号 GMD-2512-0031  ← period-02.yaml:6",
+                     "0分工单 2025-12-03 单号 GMD-2512-0031  ← period-02.yaml:7",
                      "金额：2 × 5,000.00 = 10,000.00 元"):
         assert expected in out, expected
     assert "[4.6.4]" not in out

@@ -418,9 +418,11 @@ def badly_written_amounts(document: Any, path: str = "$") -> list[str]:
 def claim_lines(statement: dict) -> list[tuple[str, str, str]]:
     """The penalty claims a statement deducts: (clause, date, file:line of the claim fact)."""
     found = []
+    events = {event["id"]: event for event in statement.get("events", [])}
     for line in statement.get("deductions", []):
         if line["type"] == PENALTY_CLAIM:
             fact = line["trace_v1"]["facts"][0]
+            fact = fact if isinstance(fact, dict) else events[fact]
             found.append((line["clause"], fact.get("date", ""), fact.get("source", "")))
     return found
 

@@ -38,7 +38,8 @@ def test_preview_json_holds_both_statements_and_the_hypothetical_facts_are_trace
     assert document["preview"]["owed_by_vendor"] == "0.00"       # judged on the cycle (6.6)
     assert document["preview"]["settled_in"] == "第 1 支付周期"
     delay = next(line for line in document["preview"]["deductions"] if line["clause"] == "6.1")
-    assert delay["trace_v1"]["facts"][0]["source"] == "假设 --add obligation_delay=3"
+    events = {event["id"]: event for event in document["preview"]["events"]}
+    assert events[delay["trace_v1"]["facts"][0]]["source"] == "假设 --add obligation_delay=3"
     assert delay["amount"] == "647280.00"
     kinds = {(f["clause"], f["kind"]) for f in document["changes"]["flags_added"]}
     assert kinds == {("6.1", "termination_right")}
@@ -53,14 +54,14 @@ def test_preview_of_a_month_not_yet_recorded_starts_from_nothing(capsys):
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
-    (["--add", "bogus=1"], "--add: 没有这种事件类型：'bogus' (valid: zero_point_order (0分工单)"),
+    (["--add", "bogus=1"], "--add: 没有这种事件类型：'bogus'（可用：zero_point_order (0分工单)"),
     (["--add", "zero_point_order"], "argument --add: 'zero_point_order' 不是“类型=数量”"),
-    (["--add", "zero_point_order=0"], "--add: zero_point_order=0：超出范围 (valid: 1 至 100,000 的整数)"),
+    (["--add", "zero_point_order=0"], "--add: zero_point_order=0：超出范围（可用：1 至 100,000 的整数）"),
     (["--add", "zero_point_order=1.5"], "--add: zero_point_order=1.5：0分工单应为整数"),
     (["--add", "zero_point_order=100001"], "--add: zero_point_order=100001：超出范围"),
     (["--add", "zero_point_order=" + "9" * 40], "不是“类型=数量”"),
     (["--add", "zero_point_order=²"], "不是“类型=数量”"),
-    (["--rating", "很好"], "--rating: 没有这个评价等级：'很好' (valid: 优秀 | 良好 | 待提升)"),
+    (["--rating", "很好"], "--rating: 没有这个评价等级：'很好'（可用：优秀 | 良好 | 待提升）"),
 ])
 def test_preview_refuses_what_it_cannot_add(capsys, arguments, message):
     code, _, err = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "2", *arguments)

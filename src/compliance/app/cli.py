@@ -180,6 +180,11 @@ def _parser() -> argparse.ArgumentParser:
     showing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     showing.add_argument("--clause", metavar="ID", help="only this clause and the clauses under it")
 
+    schema = commands.add_parser("schema", help="for authors: write the JSON Schemas of contract and "
+                                              "facts files into docs/schema/ (editors check as one types)")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; status 1 when docs/schema/ is stale")
+
     listing = commands.add_parser("periods", help="list the contract months and payment cycles")
     listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     return parser
@@ -534,6 +539,22 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    """Write docs/schema/*.json from the models; with --check, status 1 if they are stale."""
+    from compliance.legal import json_schema
+
+    stale = json_schema.stale_files()
+    if args.check:
+        for path in stale:
+            print(f"过期：{path}（请运行 compliance schema）")
+        return 1 if stale else 0
+    for path, content in json_schema.schema_files().items():
+        if path in stale:
+            output.write_all({path: content})
+        print(f"{'wrote' if path in stale else 'unchanged'} {path}")
+    return 0
+
+
 def _periods(args: argparse.Namespace) -> int:
     loaded = _load(args.contract)
     contract = loaded.contract
@@ -564,7 +585,7 @@ def _run(argv: Sequence[str] | None) -> int:
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
                "preview": _preview, "diff": _diff, "ledger": _ledger, "account": _account,
-               "serve": _serve, "close": _close}[args.command]
+               "serve": _serve, "close": _close, "schema": _schema}[args.command]
     try:
         return handler(args)
     except UserError as error:

@@ -30,6 +30,7 @@ from compliance.render import pdf
 from compliance.engine.loading import LoadedContract, load_contract
 from compliance.errors import UserError
 from compliance.legal.explain import line_node
+from compliance.views.statement import events_by_id
 from compliance.model.today import beijing_today
 from compliance.model.facts import FactsBook, load_facts
 from compliance.model.fieldtypes import FLAG_LABELS
@@ -141,7 +142,7 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
     @app.get("/c/{contract_id}/period/{index}", response_class=HTMLResponse)
     def statement_page(contract_id: str, index: int) -> HTMLResponse:
         loaded, statement = _statement(*contract_and_book(contract_id), index)
-        explained = [line_node(n, line, loaded.contract).lines()
+        explained = [line_node(n, line, loaded.contract, events_by_id(statement)).lines()
                      for n, line in enumerate(statement["deductions"], start=1)]
         return page("statement.html", contract=loaded.contract, statement=statement,
                     explained=explained)

@@ -1,10 +1,11 @@
 """Why this number? A statement line or flag explained as a tree, in Chinese.
 
 Each deduction and flag on a statement carries its trace (``trace_v1``): the clause,
-the rule and its kind, the parameters, the facts it matched with ``file:line``, and
-the arithmetic step by step with its rounding. This module turns a trace, the clause's
-verbatim text and its recorded interpretation into a tree that ``compliance explain``
-prints and the PDF appendix lays out, the way openfisca's tracer explains a formula.
+the rule and its kind, the parameters, the facts it matched (by id, each listed once under
+the statement's ``events`` with its ``file:line``), and the arithmetic step by step with its
+rounding. This module turns a trace, the clause's verbatim text and its recorded
+interpretation into a tree that ``compliance explain`` prints and the PDF appendix lays out,
+the way openfisca's tracer explains a formula.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.engine import waivers
 from compliance.engine.kinds import registry
 from compliance.engine.outcome import TRACE_KEY
-from compliance.views.statement import payable_sentence
+from compliance.views.statement import events_by_id, payable_sentence, trace_facts
 
 FACT_FIELDS = (("date", "{}"), ("period", "第 {} 期"), ("count", "× {}"), ("days", "{} 日"),
                ("amount", "{} 元"), ("staff", "{} 人"), ("deliverable", "成果 {}"),
@@ -63,12 +64,13 @@ def explain(statement: dict[str, Any], contract: Contract, *, line: int | None =
     """The explanation of one line (1-based, as numbered on the statement), of every line and
     flag of one clause, or of the whole statement with its totals."""
     deductions = statement["deductions"]
+    events = events_by_id(statement)
     if line is not None:
         if not 1 <= line <= len(deductions):
             raise UserError(f"the statement has {len(deductions)} deduction lines", field="--line",
                             valid=f"1..{len(deductions)}" if deductions else "no --line: nothing "
                             "was deducted")
-        return [line_node(line, deductions[line - 1], contract)]
+        return [line_node(line, deductions[line - 1], contract, events)]
     numbered = list(enumerate(deductions, start=1))
     flags = statement["flags"]
     if clause is not None:
@@ -78,8 +80,8 @@ def explain(statement: dict[str, Any], contract: Contract, *, line: int | None =
             raise UserError(f"no line or flag of this statement cites clause {clause}",
                             field="--clause", valid=_cited(statement) or "none: the statement "
                             "has no lines or flags")
-    nodes = [line_node(n, item, contract) for n, item in numbered]
-    nodes += [flag_node(flag, contract) for flag in flags]
+    nodes = [line_node(n, item, contract, events) for n, item in numbered]
+    nodes += [flag_node(flag, contract, events) for flag in flags]
     return nodes if clause is not None else nodes + [totals_node(statement)]
 
 
@@ -88,21 +90,29 @@ def _cited(statement: dict[str, Any]) -> str:
     return ", ".join(cited)
 
 
-def line_node(number: int, item: dict[str, Any], contract: Contract) -> Node:
-    """A deduction line: its amount, then the clause, rule, facts, arithmetic and reading."""
+def line_node(number: int, item: dict[str, Any], contract: Contract,
+              events: dict[str, dict[str, Any]] | None = None, *, shown: int | None = None,
+              more: str = "") -> Node:
+    """A deduction line: its amount, then the clause, rule, facts, arithmetic and reading.
+    ``events`` resolves the ids the trace cites (:func:`events_by_id` of the statement);
+    ``shown`` lists at most that many facts, then says how many more and ``more`` (where to
+    find them: the PDF names its annex)."""
     title = f"扣款第 {number} 行 [{item['clause']}]：{money.grouped(Decimal(item['amount']))} 元"
-    return Node(title, _grounds(item[TRACE_KEY], item["clause"], contract)
+    return Node(title, _grounds(item[TRACE_KEY], item["clause"], contract, events, shown, more)
                 + [Node(f"结果：{item['explanation']}")])
 
 
-def flag_node(flag: dict[str, Any], contract: Contract) -> Node:
+def flag_node(flag: dict[str, Any], contract: Contract,
+              events: dict[str, dict[str, Any]] | None = None) -> Node:
     """A flag: the right or consequence it records, on the same grounds as a line."""
     return Node(f"标记 [{flag['clause']}] {FLAG_LABELS[flag['kind']]}",
-                _grounds(flag[TRACE_KEY], flag["clause"], contract)
+                _grounds(flag[TRACE_KEY], flag["clause"], contract, events)
                 + [Node(f"结果：{flag['message']}")])
 
 
-def _grounds(trace: dict[str, Any], clause_id: str, contract: Contract) -> list[Node]:
+def _grounds(trace: dict[str, Any], clause_id: str, contract: Contract,
+             events: dict[str, dict[str, Any]] | None, shown: int | None = None,
+             more: str = "") -> list[Node]:
     clause = contract.clause(clause_id)
     nodes = [Node(f"条款 {clause.id}《{clause.title}》", [Node(_one_line(clause.text))])]
     if trace["clause"] != clause_id:  # a penalty claimed under one clause, granted by another
@@ -114,8 +124,17 @@ def _grounds(trace: dict[str, Any], clause_id: str, contract: Contract) -> list[
     nodes.append(Node(f"规则 {trace['rule']}：{title}（{trace['kind']}）",
                       [Node(f"{name} = {_param(value, contract)}")
                        for name, value in trace["params"].items() if value not in (None, [], {})]))
-    nodes.append(Node(f"事实（{len(trace['facts'])} 项）",
-                      [Node(fact_text(fact, contract)) for fact in trace["facts"]]))
+    cited = trace["facts"]
+    listed = cited if shown is None else cited[:shown]
+    if events is None:  # a caller without the statement's events: ids stand as they are
+        children = [Node(fact_text(fact, contract) if isinstance(fact, dict)
+                         else f"[{fact}] 见结算单的事件表（events）") for fact in listed]
+    else:
+        children = [Node(fact_text(fact, contract))
+                    for fact in trace_facts({"facts": listed}, events)]
+    if len(listed) < len(cited):
+        children.append(Node(f"……另 {len(cited) - len(listed)} 项{more}"))
+    nodes.append(Node(f"事实（{len(cited)} 项）", children))
     steps = [Step(s["what"], s["how"], Decimal(s["exact"]), Decimal(s["value"]))
              for s in trace["steps"]]
     if steps:
@@ -126,16 +145,35 @@ def _grounds(trace: dict[str, Any], clause_id: str, contract: Contract) -> list[
 
 
 def fact_text(fact: dict[str, Any], contract: Contract) -> str:
-    """A matched fact: what, when, how many, and where it was written."""
-    kind = fact.get("type")
-    what = contract.event_types[kind].label if kind in contract.event_types else \
-        OTHER_FACTS.get(kind, kind)
-    shown = {key for key, _ in FACT_FIELDS} | {"type", "source"}
-    parts = [what or ""] + [template.format(fact[key]) for key, template in FACT_FIELDS
-                            if fact.get(key) is not None and (key != "count" or fact[key] != 1)]
-    parts += [f"{key} {_param(value, contract)}" for key, value in fact.items() if key not in shown]
+    """A matched fact: its id on the statement, what, when, how many, and where it was
+    written."""
+    if set(fact) == {"id"}:
+        return f"[{fact['id']}] 结算单的事件表（events）中没有此编号"
+    number = f"[{fact['id']}] " if fact.get("id") else ""
     source = f"  ← {fact['source']}" if fact.get("source") else ""
-    return " ".join(str(part) for part in parts if part) + source
+    return number + fact_summary(fact, contract) + source
+
+
+def fact_label(fact: dict[str, Any], contract: Contract) -> str:
+    """What a fact is, in Chinese: the event type's label (0分工单), or what the engine
+    derived (市级评价, 付款)."""
+    kind = fact.get("type")
+    if kind in contract.event_types:
+        return contract.event_types[kind].label
+    return OTHER_FACTS.get(kind, kind) or ""
+
+
+def fact_summary(fact: dict[str, Any], contract: Contract, *, skip: tuple[str, ...] = ()) -> str:
+    """A fact without its id and source: what, when, how many, and any other field it has;
+    ``skip`` leaves out fields shown elsewhere (the PDF annex has columns for the date and
+    the work-order ref)."""
+    shown = {key for key, _ in FACT_FIELDS} | {"type", "source", "id"}
+    parts = [] if "type" in skip else [fact_label(fact, contract)]
+    parts += [template.format(fact[key]) for key, template in FACT_FIELDS
+              if key not in skip and fact.get(key) is not None
+              and (key != "count" or fact[key] != 1)]
+    parts += [f"{key} {_param(value, contract)}" for key, value in fact.items() if key not in shown]
+    return " ".join(str(part) for part in parts if part)
 
 
 def _param(value: Any, contract: Contract) -> str:

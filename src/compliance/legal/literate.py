@@ -14,7 +14,7 @@ from compliance.errors import UserError
 from compliance.model.fieldtypes import EFFECT_LABELS
 from compliance.engine.kinds import registry
 from compliance.model.numbering import clause_order
-from compliance.paths import FEATURES_DIR
+from compliance.paths import FEATURES_DIR, ROOT
 
 STRUCTURE = {"term": "服务期限", "fees": "月服务费", "total_price": "合同总价款", "payment": "支付周期",
              "quote": "报价表", "deliverables": "服务成果", "renewal_limits": "续约限制"}
@@ -43,8 +43,19 @@ def _heading(loaded: LoadedContract) -> list[str]:
     return [f"{contract.short_name}（{contract.id}）{contract.title}",
             f"甲方 {contract.parties.buyer}；乙方 {contract.parties.vendor}",
             f"签订 {contract.signed}；服务期限 {contract.term.start} 至 {contract.term.end}；"
-            f"合同总价款 {money.grouped(contract.total_price.amount)} 元；原文 {contract.seed}",
+            f"合同总价款 {money.grouped(contract.total_price.amount)} 元；原文 {signed_text_path(loaded)}",
             *_deadline_lines(contract)]
+
+
+def signed_text_path(loaded: LoadedContract) -> str:
+    """Where the signed text lies (the contract's ``seed``, relative to its YAML file): relative to
+    the repository when it is inside it, e.g. contracts/texts/gaomidian-2025.txt; marked when absent."""
+    path = loaded.path.parent / loaded.contract.seed
+    try:
+        shown = str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        shown = str(path)
+    return shown if path.is_file() else f"{shown}（文件不存在）"
 
 
 def _deadline_lines(contract) -> list[str]:

@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -96,9 +97,13 @@ def _day(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places)]
+Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places),
+                  WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT),
+                                  "description": "金额（元），最多两位小数"})]
 Day = Annotated[date, BeforeValidator(_day)]
-Ratio = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_ratio)]
+Ratio = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_ratio),
+                  WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                                  "description": "比例，如 5% 写作 0.05"})]
 
 
 def _declared(kind: str):

@@ -4,12 +4,19 @@ The font is WenQuanYi Micro Hei 文泉驿微米黑 (Apache-2.0), bundled in ``fo
 embedded (subset) in every PDF, so the statement renders, Chinese and Latin alike, on
 machines without Chinese fonts.
 ``invariant=1`` makes the same statement produce the same bytes.
+
+A month of any size fits: the deduction table of the body gives each line's count, unit,
+amount and explanation, and the work-order refs behind every line are listed one per row in
+the 附件：扣款明细, a table that flows across as many pages as it needs with its header
+repeated on each, long refs wrapped inside their cell. The 附录 traces each line, naming its
+first facts and sending the reader to the annex for the rest.
 """
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -31,14 +39,33 @@ from reportlab.platypus import (
 
 from compliance.model import money
 from compliance.model.contract import Contract
-from compliance.legal.explain import line_node
+from compliance.legal.explain import fact_label, fact_summary, line_node
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.engine.outcome import CHECK_MARKS, TRACE_KEY
-from compliance.views.statement import payable_sentence
+from compliance.views.statement import events_by_id, payable_sentence, trace_facts
 
 FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parents[1] / "fonts" / "wqy-microhei.ttc"
-
+APPENDIX_FACTS = 10
+"""The 附录 lists this many facts of a line; the annex lists them all."""
+ANNEX_SIZE, ANNEX_LEADING, ANNEX_PADDING = 7.5, 9.5, 2
+ANNEX_ROW_LINES = 40
+"""The most lines one annex row holds (a third of a page); longer cells continue below."""
+ANNEX_COLUMNS = (("序号", 10), ("行", 7), ("条款", 12), ("类型", 23), ("日期", 16),
+                 ("工单号", 54), ("数量/金额", 20), ("来源（文件:行）", 28))
+"""The annex's columns and their widths in mm (170 in all, the width of the page's text)."""
+ANNEX_STYLE = TableStyle([
+    ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ("FONTSIZE", (0, 0), (-1, -1), ANNEX_SIZE),
+    ("LEADING", (0, 0), (-1, -1), ANNEX_LEADING),
+    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), ANNEX_PADDING),
+    ("RIGHTPADDING", (0, 0), (-1, -1), ANNEX_PADDING),
+    ("TOPPADDING", (0, 0), (-1, -1), ANNEX_PADDING - 0.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), ANNEX_PADDING + 0.5),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+])
 
 
 @cache
@@ -109,15 +136,150 @@ def _fee_rows(statement: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def _deduction_rows(statement: dict[str, Any]) -> list[list[Any]]:
+def _deduction_rows(statement: dict[str, Any], annex: dict[int, tuple[int, int]]) -> list[list[Any]]:
+    """One row per deduction line: clause, how it was reached, count, unit, amount, and where
+    in the annex its work orders are listed (never the refs themselves: a busy month has
+    thousands)."""
     with_period = _period_column(statement)
-    rows = [(["期"] if with_period else []) + ["条款", "计算", "单号/依据", "金额（元）"]]
-    for line in statement["deductions"]:
-        refs = "、".join(line["refs"]) or "、".join(f["source"] for f in line[TRACE_KEY]["facts"]
-                                                   if "source" in f) or "—"
-        rows.append(([str(line["period"])] if with_period else [])
-                    + [line["clause"], line["explanation"], _p(refs, "small"), _yuan(line["amount"])])
+    rows = [["行"] + (["期"] if with_period else [])
+            + ["条款", "计算", "数量", "单价（元）", "金额（元）", "附件序号"]]
+    for number, line in enumerate(statement["deductions"], start=1):
+        first, last = annex.get(number, (0, 0))
+        where = "—" if not first else str(first) if first == last else f"{first}–{last}"
+        rows.append([str(number)] + ([str(line["period"])] if with_period else [])
+                    + [line["clause"], line["explanation"], _p(line["quantity"], "right"),
+                       _yuan(line["unit_amount"]), _yuan(line["amount"]), _p(where, "small")])
     return rows
+
+
+def _annex_rows(statement: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, fact) for every fact behind every deduction line, in the body's order."""
+    events = events_by_id(statement)
+    return [(number, fact) for number, line in enumerate(statement["deductions"], start=1)
+            for fact in trace_facts(line[TRACE_KEY], events)]
+
+
+def _annex_ranges(rows: list[tuple[int, dict[str, Any]]]) -> dict[int, tuple[int, int]]:
+    """For each deduction line, the first and last annex number of its facts."""
+    ranges: dict[int, tuple[int, int]] = {}
+    for position, (number, _) in enumerate(rows, start=1):
+        first, _ = ranges.get(number, (position, position))
+        ranges[number] = (first, position)
+    return ranges
+
+
+def _annex(statement: dict[str, Any], contract: Contract,
+           rows: list[tuple[int, dict[str, Any]]]) -> list[Any]:
+    """附件：扣款明细: every fact behind every deduction line, one per row, in a table that
+    flows across pages with its header repeated. Cells are plain text wrapped here to their
+    column's width (a 60-character ref takes two lines), so ten thousand rows lay out in
+    seconds and no cell is ever taller than a few lines."""
+    if not rows:
+        return []
+    clause = {number: line["clause"] for number, line in enumerate(statement["deductions"], start=1)}
+    widths = [width * mm for _, width in ANNEX_COLUMNS]
+    cells = [[_wrap(title, widths[i] - 2 * ANNEX_PADDING) for i, (title, _) in enumerate(ANNEX_COLUMNS)]]
+    for position, (number, fact) in enumerate(rows, start=1):
+        values = [str(position), str(number), clause[number], fact_label(fact, contract),
+                  fact.get("date") or (f"第 {fact['period']} 期" if fact.get("period") else "—"),
+                  fact.get("ref") or "—", _quantity(fact, contract), fact.get("source") or "—"]
+        cells += _bounded([_wrap(value, widths[i] - 2 * ANNEX_PADDING) for i, value in enumerate(values)])
+    heights = [max(cell.count("\n") + 1 for cell in row) * ANNEX_LEADING + ANNEX_PADDING * 2
+               for row in cells]
+    table = FlowingTable(cells, heights, widths)
+    lines = len(statement["deductions"])
+    return [PageBreak(), _p("附件：扣款明细", "heading"),
+            _p(f"正文扣款表 {lines} 行所依据的事实逐条列示，共 {len(rows)} 条；“行”为正文扣款表的行号，"
+               "同一事实支持多行扣款的，在每行下各列一次。“来源”为事实文件及其行号。", "small"),
+            Spacer(1, 2 * mm), table]
+
+
+class FlowingTable(Flowable):
+    """A table of any length that flows across pages with its header row on each. It is laid
+    out page by page from row heights known in advance: each page gets a small ``Table`` of
+    the rows that fit, and the rest stays one flowable that only remembers where it starts —
+    splitting a ten-thousand-row ``Table`` instead copies and measures every remaining row on
+    each page. Rows are plain text already wrapped to their column (see :func:`_wrap`)."""
+
+    def __init__(self, rows: list[list[str]], heights: list[float], widths: list[float],
+                 start: int = 1, ends: list[float] | None = None) -> None:
+        super().__init__()
+        self.rows, self.heights, self.widths, self.start = rows, heights, widths, start
+        if ends is None:  # ends[i]: the height of rows 1..i stacked
+            ends = [0.0]
+            for height in heights[1:]:
+                ends.append(ends[-1] + height)
+        self.ends = ends
+
+    def _height(self, stop: int) -> float:
+        return self.heights[0] + self.ends[stop - 1] - self.ends[self.start - 1]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return sum(self.widths), self._height(len(self.rows))
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        stop = bisect_right(self.ends, availHeight - self.heights[0] + self.ends[self.start - 1])
+        stop = min(stop, len(self.rows))
+        if stop <= self.start:
+            return []  # not even one row fits: the frame moves on to the next page
+        rest = [FlowingTable(self.rows, self.heights, self.widths, stop, self.ends)] \
+            if stop < len(self.rows) else []
+        return [self._table(stop), *rest]
+
+    def draw(self) -> None:
+        table = self._table(len(self.rows))
+        table.wrapOn(self.canv, sum(self.widths), self._height(len(self.rows)))
+        table.drawOn(self.canv, 0, 0)
+
+    def _table(self, stop: int) -> Table:
+        table = Table([self.rows[0], *self.rows[self.start:stop]], colWidths=self.widths,
+                      rowHeights=[self.heights[0], *self.heights[self.start:stop]])
+        table.setStyle(ANNEX_STYLE)
+        return table
+
+
+def _quantity(fact: dict[str, Any], contract: Contract) -> str:
+    """How much a fact counts for: its amount in yuan, its days, or its count (1 unless the
+    facts file says more), then any other field it has."""
+    amount = fact.get("amount")
+    head = (f"{money.grouped(Decimal(amount))} 元" if isinstance(amount, str) and amount
+            else f"{fact['days']} 日" if fact.get("days") is not None
+            else str(fact.get("count", 1)) if "type" in fact and fact.get("type") in contract.event_types
+            else "")
+    rest = fact_summary(fact, contract, skip=("type", "date", "ref", "period", "amount", "days", "count"))
+    return " ".join(part for part in (head, rest) if part) or "—"
+
+
+def _bounded(row: list[str]) -> list[list[str]]:
+    """A row of wrapped cells, as rows of at most ``ANNEX_ROW_LINES`` lines each: a ref of
+    thousands of characters continues on the rows below instead of making a row taller than
+    the page."""
+    lines = [cell.split("\n") for cell in row]
+    tallest = max(len(cell) for cell in lines)
+    return [["\n".join(cell[start:start + ANNEX_ROW_LINES]) for cell in lines]
+            for start in range(0, tallest, ANNEX_ROW_LINES)]
+
+
+def _wrap(text: str, width: float) -> str:
+    """``text`` broken into lines no wider than ``width`` points at the annex's font size.
+    Any character may end a line: a work-order ref has no spaces to break at."""
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        line, used = "", 0.0
+        for char in paragraph:
+            advance = _advance(char)
+            if line and used + advance > width:
+                lines.append(line)
+                line, used = "", 0.0
+            line += char
+            used += advance
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=4096)
+def _advance(char: str) -> float:
+    return pdfmetrics.stringWidth(char, FONT, ANNEX_SIZE)
 
 
 def _flag_rows(statement: dict[str, Any]) -> list[list[Any]]:
@@ -256,16 +418,23 @@ def _interpretation_story(statement: dict[str, Any], heading: str) -> list[Any]:
                    [18, 152])]
 
 
-def _appendix(statement: dict[str, Any], contract: Contract) -> list[Any]:
+def _appendix(statement: dict[str, Any], contract: Contract,
+              annex: dict[int, tuple[int, int]]) -> list[Any]:
     """附录: for each deduction, the trace ``compliance explain`` prints — clause, rule and
-    parameters, facts with file:line, arithmetic with rounding, interpretation."""
+    parameters, facts with file:line, arithmetic with rounding, interpretation — with its
+    first facts only: the annex lists every one."""
     if not statement["deductions"]:
         return []
     story: list[Any] = [PageBreak(), _p("附录 扣款计算过程", "heading"),
                         _p("每行扣款所依据的条款、规则及参数、所匹配的事实（文件:行）、逐步计算与四舍五入；"
-                           "与 compliance explain 的输出一致。", "small")]
+                           f"与 compliance explain 的输出一致（每行列出前 {APPENDIX_FACTS} 项事实，"
+                           "全部事实见附件：扣款明细）。", "small")]
+    events = events_by_id(statement)
     for number, line in enumerate(statement["deductions"], start=1):
-        for depth, text in line_node(number, line, contract).outline():
+        first, last = annex.get(number, (0, 0))
+        more = f"，逐条见附件：扣款明细第 {first}–{last} 号" if first else ""
+        node = line_node(number, line, contract, events, shown=APPENDIX_FACTS, more=more)
+        for depth, text in node.outline():
             style = "base" if depth == 0 else "small"
             story.append(_indented(text, style, depth))
     return story
@@ -302,8 +471,13 @@ def _story(statement: dict[str, Any], contract: Contract) -> list[Any]:
     if "tranche" in statement:
         story.append(_table(_tranche_rows(statement), [35, 135], header=False))
     story.append(_p("二、扣款", "heading"))
+    annex_rows = _annex_rows(statement)
+    annex = _annex_ranges(annex_rows)
     if statement["deductions"]:
-        story.append(_table(_deduction_rows(statement), ([10] if wide else []) + [16, 88, 34, 32]))
+        story.append(_table(_deduction_rows(statement, annex),
+                            [8] + ([8] if wide else []) + [14, 64 - (8 if wide else 0), 14, 22, 26, 22]))
+        if annex_rows:
+            story.append(_p("各行所依据的工单号及事实（文件:行）逐条列于附件：扣款明细。", "small"))
     else:
         story.append(_p("本期无扣款。"))
     story.append(_p("三、标记与后果", "heading"))
@@ -320,7 +494,7 @@ def _story(statement: dict[str, Any], contract: Contract) -> list[Any]:
                                for line in statement["owed_by_buyer_lines"]], [18, 120, 32]))
     story += _interpretation_story(statement, "五、适用条款的解释")
     story += [Spacer(1, 8 * mm), KeepTogether([_p("签章", "heading"), _signatures()])]
-    return story + _appendix(statement, contract)
+    return story + _appendix(statement, contract, annex) + _annex(statement, contract, annex_rows)
 
 
 def _footer(fingerprint: str):

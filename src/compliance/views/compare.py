@@ -3,6 +3,11 @@ appear or disappear and where each threshold now stands.
 
 ``compliance preview`` compares the recorded month with a what-if; ``compliance diff`` compares
 a statement issued earlier with one settled after the facts were corrected.
+
+Lines are compared by amount, quantity and work-order ``refs``, never by their traces: the
+facts behind a trace are ids into the statement's own ``events`` (``E1``… numbered afresh in
+each statement), so an id means nothing across two statements, and a statement of the earlier
+layout (facts written out in every trace) compares the same way.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ max(−net, 0) (高米店 6.6).
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,15 +18,18 @@ from compliance.engine.loading import LoadedContract
 from compliance.engine.evaluation import evaluator_for, settle_period_outcome
 from compliance.model.facts import PENALTY_CLAIM, FactsBook
 from compliance.engine.kinds import deliverable_quota as quota_kind
-from compliance.engine.outcome import Outcome
+from compliance.engine.outcome import TRACE_KEY, Outcome
 from compliance.model.periods import Cycle, Period
 from compliance.model.periods import cycle as cycle_of
 from compliance.model.periods import period as period_of
 from compliance.engine.schedule import STATUS_LABELS, TrancheState, payment_schedule
 from compliance.model.workdays import WorkCalendar
 
-SCHEMA = "compliance.statement/2"
-"""/2: each line, flag and check keeps its trace under ``trace_v1``, with its arithmetic steps."""
+SCHEMA = "compliance.statement/3"
+"""/2: each line, flag and check keeps its trace under ``trace_v1``, with its arithmetic steps.
+/3: every fact behind a trace is listed once, under ``events`` with an id (``E1``, ``E2`` … in
+source order), and ``trace_v1.facts`` holds those ids instead of the facts themselves."""
+EVENT_ID = "E{}"
 ZERO = Decimal("0")
 
 
@@ -118,6 +122,75 @@ def header(loaded: LoadedContract) -> dict[str, Any]:
     }
 
 
+def with_events(statement: dict[str, Any]) -> dict[str, Any]:
+    """The statement with every fact its traces rest on listed once, under ``events``, and
+    each trace naming its facts by id: a month of 10,000 events has 10,000 events, not one
+    copy per line and flag that counted them. Ids are ``E1``, ``E2`` … in source order
+    (facts file, then line); facts not read from a facts file (a what-if addition, the
+    month's rating, a tranche, the balance) follow in the order the statement first cites
+    them. Same statement, same ids. The traces of ``statement`` (fresh dicts from
+    ``to_json``) are rewritten in place; the engine's own lists are not touched."""
+    traces = [trace for trace in _traces(statement)
+              if any(isinstance(fact, dict) for fact in trace["facts"])]
+    found: dict[str, dict[str, Any]] = {}
+    for trace in traces:
+        for fact in trace["facts"]:
+            if isinstance(fact, dict):
+                found.setdefault(_fact_key(fact), fact)
+    ordered = sorted(found.items(), key=lambda item: _source_order(item[1]))
+    first = len(statement.get("events", [])) + 1
+    ids = {key: EVENT_ID.format(number) for number, (key, _) in enumerate(ordered, start=first)}
+    for trace in traces:
+        trace["facts"] = [ids[_fact_key(fact)] if isinstance(fact, dict) else fact
+                          for fact in trace["facts"]]
+    events = [*statement.get("events", []),
+              *({"id": ids[key], **fact} for key, fact in ordered)]
+    return {**statement, "events": events}
+
+
+def _traces(node: Any):
+    """Every trace in a statement (on lines, flags, checks, wherever it sits), in reading
+    order; their facts are not walked."""
+    if isinstance(node, dict):
+        if isinstance(node.get(TRACE_KEY), dict):
+            yield node[TRACE_KEY]
+        for key, value in node.items():
+            if key not in (TRACE_KEY, "events"):
+                yield from _traces(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _traces(item)
+
+
+def _fact_key(fact: dict[str, Any]) -> str:
+    return json.dumps(fact, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _source_order(fact: dict[str, Any]) -> tuple:
+    """Facts read from a facts file by file and line; any other fact after them (the sort is
+    stable, so those keep the order the statement cites them in)."""
+    source = fact.get("source")
+    if isinstance(source, str):
+        name, _, line = source.rpartition(":")
+        if name and line.isdigit():
+            return (0, name, int(line))
+    return (1, "", 0)
+
+
+def events_by_id(statement: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The statement's ``events`` by id, to resolve what traces cite."""
+    return {event["id"]: event for event in statement.get("events", ())}
+
+
+def trace_facts(trace: dict[str, Any], events: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The facts a trace rests on: each id looked up in ``events`` (see :func:`events_by_id`);
+    a fact written out in full (a statement of layout /2, or one built without
+    :func:`with_events`) is taken as it is. An id the statement does not list stands as
+    ``{"id": …}`` alone, for the reader to name as missing."""
+    return [fact if isinstance(fact, dict) else events.get(fact, {"id": fact})
+            for fact in trace["facts"]]
+
+
 def _interpretations(loaded: LoadedContract, outcome: Outcome,
                      also: list[str] = ()) -> list[dict[str, str]]:
     """The recorded interpretation of every clause that produced a line, flag or condition."""
@@ -152,7 +225,7 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int,
     book = book.as_of(day, loaded.contract)
     outcome = settle_period_outcome(loaded, book, period)
     gross = loaded.contract.monthly_fee
-    return {
+    return with_events({
         **header(loaded),
         "period": {**period.to_json(), "cycle": period.cycle},
         **span_state(period.start, period.end, day),
@@ -166,7 +239,7 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int,
         "counters": evaluator_for(loaded).standings(book, period, outcome),
         "interpretations": _interpretations(loaded, outcome),
         "fingerprint": fingerprint(loaded, book, index),
-    }
+    })
 
 
 def _exposure_total(outcome: Outcome) -> Decimal:
@@ -200,7 +273,7 @@ def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int,
     netted = evaluator_for(loaded).judge_balance(gross, combined.deductions())
     combined.extend(netted)
     flags += [flag.to_json() for flag in netted.flags]
-    return {
+    return with_events({
         **header(loaded),
         "cycle": cycle.to_json(),
         **span_state(cycle.start, cycle.end, day),
@@ -210,7 +283,7 @@ def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int,
         "flags": flags,
         "interpretations": _interpretations(loaded, combined),
         "fingerprint": fingerprint(loaded, book, cycle.periods[-1].index),
-    }
+    })
 
 
 def tranche_json(state: TrancheState) -> dict[str, Any]:
@@ -244,7 +317,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
     buyer_lines = [line for line in outcome.lines if line.owed_by == "buyer"]
     extra = {"as_of": as_of.isoformat(), **({"calendar_sha256": calendar_digest}
                                              if calendar_digest else {})}
-    return {
+    return with_events({
         **header(loaded),
         "as_of": as_of.isoformat(),
         "tranche": tranche_json(state),
@@ -261,7 +334,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
             state.rule.clause, *(m.clause for m in schedule.milestones.values()),
             *(t.rule.clause for t in schedule.terminations)]),
         "fingerprint": fingerprint(loaded, book, max(book.files, default=0), extra),
-    }
+    })
 
 
 def _tranche_label(state: TrancheState) -> str:

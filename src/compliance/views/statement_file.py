@@ -10,8 +10,11 @@ from compliance.errors import UserError
 from compliance.render.pdf import span_label
 from compliance.views.statement import SCHEMA
 
-STATEMENT_SCHEMAS = (SCHEMA,)
-"""The statement layouts this version reads (``trace_v1`` traces)."""
+STATEMENT_SCHEMAS = (SCHEMA, "compliance.statement/2")
+"""The statement layouts this version reads. ``compliance diff`` compares lines (amount,
+quantity, refs), totals, flags and counters, which /2 and /3 write alike: /3 only lists the
+facts behind the traces once, under ``events``, where /2 repeated them in every trace. So a
+statement issued under /2 and kept by hand can still be compared with one settled today."""
 
 
 def read_statement(path: Path) -> dict[str, Any]:
@@ -26,8 +29,9 @@ def read_statement(path: Path) -> dict[str, Any]:
         raise UserError("not a UTF-8 text file", file=path, valid="a .json statement") from None
     schema = document.get("schema") if isinstance(document, dict) else None
     if schema not in STATEMENT_SCHEMAS:
-        raise UserError(f"not a statement this version reads (schema {schema!r})", file=path,
-                        field="schema", valid=", ".join(STATEMENT_SCHEMAS))
+        raise UserError(f"不是本版本能读取的结算单（schema {schema!r}）：请用 compliance settle "
+                        "重新生成后再比较", file=path, field="schema",
+                        valid=", ".join(STATEMENT_SCHEMAS))
     return document
 
 

@@ -19,7 +19,7 @@ from compliance.model.facts import FactsBook
 from compliance.engine.kinds import termination_settlement as termination_kind
 from compliance.engine.kinds.base import Rule
 from compliance.engine.schedule import payment_schedule
-from compliance.views.statement import fingerprint, header
+from compliance.views.statement import fingerprint, header, with_events
 from compliance.engine.term import TermView
 from compliance.model.workdays import WorkCalendar
 
@@ -63,7 +63,7 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
     under = rule.params.settled_under or rule.clause
     extra = {"terminated_on": on.isoformat(), **({"calendar_sha256": calendar_digest}
                                                  if calendar_digest else {})}
-    return {
+    return with_events({
         **header(loaded),
         "terminated_on": on.isoformat(),
         "ground": _clause_json(loaded, clause),
@@ -76,7 +76,7 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
                             for c in contract.clauses
                             if c.id in (clause, rule.clause, under) and c.interpretation],
         "fingerprint": fingerprint(loaded, book, max(book.files, default=0), extra),
-    }
+    })
 
 
 def _clause_json(loaded: LoadedContract, clause_id: str) -> dict[str, str]:
