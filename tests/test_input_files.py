@@ -153,3 +153,32 @@ def test_concurrent_runs_never_mix_their_files(tmp_path):
     assert [worker.exitcode for worker in workers] == [0, 0]
     assert (folder / "s.json").read_bytes() == (folder / "s.pdf").read_bytes()
     assert sorted(path.name for path in folder.iterdir()) == ["s.json", "s.pdf"]
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda s: s.update(net="abc"), "net: 格式不对：'abc'"),
+    (lambda s: s.pop("deductions"), "deductions: 缺少必填字段"),
+    (lambda s: s["deductions"][0].update(amount=None), "deductions[0].amount"),
+    (lambda s: s["deductions"][0].update(amount="1e999999"), "deductions[0].amount: 格式不对"),
+    (lambda s: s.update(deductions=5), "deductions: 须是列表"),
+    (lambda s: s["flags"].append({"x": 1}), "flags[1].clause: 缺少必填字段"),
+])
+def test_diff_of_a_hand_edited_statement_names_what_is_wrong(tmp_path, capsys, edit, expected):
+    out = tmp_path / "out"
+    assert _settle(capsys, EXAMPLES / "gaomidian-2025", out)[0] == 0
+    issued = out / "gaomidian-2025" / "period-02.json"
+    statement = json.loads(issued.read_text("utf-8"))
+    edit(statement)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(statement, ensure_ascii=False), "utf-8")
+    code, _, err = run_cli(capsys, "diff", str(issued), str(edited))
+    assert code == 2
+    assert f"edited.json: {expected}" in err
+    assert "Traceback" not in err
+
+
+def test_diff_of_a_deeply_nested_file_is_refused(tmp_path, capsys):
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    code, _, err = run_cli(capsys, "diff", str(nested), str(nested))
+    assert code == 2 and "嵌套过深" in err

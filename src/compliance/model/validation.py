@@ -61,6 +61,8 @@ def _describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str |
                  "less_than_equal": "不大于", "less_than": "小于"}[kind]
         limit = next(iter(context.values()), "")
         return f"须{bound} {limit}（此处为 {error.get('input')!r}）", None
+    if kind == "string_pattern_mismatch":
+        return f"格式不对：{error.get('input')!r}", None
     if kind == "literal_error":
         return f"不是可用的值：{error.get('input')!r}", context.get("expected")
     if kind == "value_error":
