@@ -229,8 +229,11 @@ def _load(argument: str) -> LoadedContract:
 
 
 def _contract_and_facts(args: argparse.Namespace) -> tuple[LoadedContract, FactsBook]:
-    """The contract named by CONTRACT and its facts from FACTS_DIR, both checked."""
-    loaded = _load(args.contract)
+    """The contract named by CONTRACT (refused while lint finds errors in it) and its facts from
+    FACTS_DIR, both checked."""
+    from compliance.legal.lint import refuse_if_unsound
+
+    loaded = refuse_if_unsound(_load(args.contract))
     return loaded, load_facts(args.facts, loaded)
 
 

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from compliance.engine.loading import load_contract
 from compliance.errors import UserError
+from compliance.legal.lint import refuse_if_unsound
 from compliance.model import money
 from compliance.model.facts import load_facts
 from compliance.model.periods import all_periods, cycle
@@ -60,7 +61,7 @@ def close_contract(contract_path: Path, facts: Path, out: Path, first: date, las
     """The statements of one contract for the month: each contract month ending in it, and
     each payment cycle ending with such a month."""
     try:
-        loaded = load_contract(contract_path)
+        loaded = refuse_if_unsound(load_contract(contract_path))
         contract = loaded.contract
         ending = [p for p in all_periods(contract) if first <= p.end <= last]
         if not ending:

@@ -30,6 +30,7 @@ from compliance.render import pdf
 from compliance.engine.loading import LoadedContract, load_contract
 from compliance.errors import UserError
 from compliance.legal.explain import line_node
+from compliance.legal.lint import refuse_if_unsound
 from compliance.views.statement import events_by_id
 from compliance.model.today import beijing_today
 from compliance.model.facts import FactsBook, load_facts
@@ -95,9 +96,9 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
         path = contracts_dir / f"{contract_id}.yaml"
         if contract_id not in contracts():
             raise LookupError(contract_id)
+        loaded = refuse_if_unsound(_contract_at(path, _stamp([path])))
         folder = facts_root / contract_id
-        book = _facts_at(folder, _stamp(sourceyaml.yaml_files(folder)), path, _stamp([path]))
-        return _contract_at(path, _stamp([path])), book
+        return loaded, _facts_at(folder, _stamp(sourceyaml.yaml_files(folder)), path, _stamp([path]))
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status)

@@ -3,7 +3,10 @@
 Each check reads the contract as a lawyer would re-add it by hand: the tranches make up the
 price, each 大写 amount says what its figure says, the monthly fees make up the yearly sums
 and the price, the term's dates are the ones written, every fact the contract accepts is
-used by a rule, and wording the encoding had to resolve carries an interpretation.
+used by a rule, and wording the encoding had to resolve carries an interpretation; every
+amount and rate a rule is given is written in its clause (5000元、伍仟元、5%、千分之二、三成),
+of the base the text names (合同总价款 or 当月服务费), and the price is paid once (not by both
+monthly fees and tranches).
 A finding names the clause and has a severity: ``error`` (the encoding or the text gives a
 wrong number), ``warning`` (the text is inconsistent or open, and a reading was chosen).
 """
@@ -13,12 +16,15 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from compliance.model import money
+from compliance.engine import kinds
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
-from compliance.model.contract import ACCOUNT_EVENT_TYPES
+from compliance.paths import CONTRACTS_DIR
+from compliance.model.contract import ACCOUNT_EVENT_TYPES, BASE_LABEL
 from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.engine.kinds import tranche as tranche_kind
 
@@ -60,18 +66,58 @@ def check(name: str, title: str) -> Callable[[Check], Check]:
 
 def lint(loaded: LoadedContract) -> dict[str, Any]:
     """Every check on one contract: which ran, and what they found."""
-    findings = [finding for _, function in CHECKS.values() for finding in function(loaded)]
-    return report(loaded.contract.id, loaded.contract.short_name, findings)
+    return report(loaded.contract.id, loaded.contract.short_name, findings_of(loaded),
+                  str(loaded.path))
+
+
+def findings_of(loaded: LoadedContract) -> list[Finding]:
+    """What every check finds in one contract, worked out once per contract file (by its
+    digest) in this process: statements ask it on every command, the web page on every page."""
+    key = (loaded.digest, str(loaded.path))
+    if key not in _FOUND:
+        _FOUND[key] = tuple(finding for _, function in CHECKS.values() for finding in function(loaded))
+    return list(_FOUND[key])
+
+
+_FOUND: dict[tuple[str, str], tuple[Finding, ...]] = {}
+
+
+def refuse_if_unsound(loaded: LoadedContract) -> LoadedContract:
+    """The contract, if its lint has no errors; otherwise a UserError (exit status 2) listing
+    them, so that no statement is settled from an encoding that contradicts itself or its
+    text. Warnings do not refuse. For every command that settles (settle, explain, schedule,
+    terminate, preview, ledger, account, close) and the web page; not for lint, show or
+    coverage, which are how a lawyer finds and fixes the errors."""
+    errors = [f for f in findings_of(loaded) if f.severity == "error"]
+    if not errors:
+        return loaded
+    listed = "\n".join(f"  [{f.clause}] {f.check}：{f.message}" for f in errors)
+    contract = loaded.contract
+    named = contract.id if _bundled(loaded) else str(loaded.path)
+    raise UserError(
+        f"合同 {contract.short_name}（{contract.id}）的编码有 {len(errors)} 个错误，不能据此结算："
+        f"\n{listed}\n请运行 compliance lint {named} 查看，修正合同文件后再结算（警告不影响结算）。",
+        file=loaded.path)
+
+
+def _bundled(loaded: LoadedContract) -> bool:
+    """Whether ``compliance lint <id>`` finds this file (so the message need not show a path)."""
+    try:
+        return loaded.path.resolve() == (CONTRACTS_DIR / f"{loaded.contract.id}.yaml").resolve()
+    except OSError:
+        return False
 
 
 def unloadable(name: str, error: UserError) -> dict[str, Any]:
     """A contract that does not load (a quote line that does not multiply, a clause without
     its encoding …): one error finding, naming the file and line."""
-    return report(name, name, [Finding("load", "error", "—", str(error))])
+    return report(name, name, [Finding("load", "error", "—", str(error))],
+                  str(error.file) if error.file is not None else None)
 
 
-def report(contract: str, short_name: str, findings: list[Finding]) -> dict[str, Any]:
-    return {"contract": contract, "short_name": short_name,
+def report(contract: str, short_name: str, findings: list[Finding],
+           file: str | None = None) -> dict[str, Any]:
+    return {"contract": contract, "short_name": short_name, "file": file,
             "checks": [{"check": name, "title": title} for name, (title, _) in CHECKS.items()],
             "findings": [finding.to_json() for finding in findings],
             "errors": sum(f.severity == "error" for f in findings),
@@ -96,11 +142,17 @@ def tranches_make_up_the_price(loaded: LoadedContract) -> Iterator[Finding]:
         return
     total = loaded.contract.total_price.amount
     amounts = loaded.tranche_amounts
-    if sum(amounts.values()) != total:
+    # a contract also paid by monthly fees is re-added by the payments check
+    if sum(amounts.values()) != total and not loaded.contract.fees:
         shown = " + ".join(money.grouped(amounts[n]) for n in sorted(amounts))
+        shares = [rule.params.share for rule in loaded.tranches]
+        in_shares = ""
+        if all(share is not None for share in shares):
+            in_shares = (f"（各期比例 {' + '.join(money.percent(s) for s in shares)} = "
+                         f"{money.percent(sum(shares))}，不是 100%）")
         yield Finding("tranches", "error", loaded.tranches[-1].clause,
                       f"各期付款 {shown} = {money.grouped(sum(amounts.values()))} 元，"
-                      f"不等于合同总价款 {money.grouped(total)} 元")
+                      f"不等于合同总价款 {money.grouped(total)} 元{in_shares}")
     paid_before = Decimal("0")
     for rule in loaded.tranches:
         yield from _remaining_wording(loaded, rule, total - paid_before)
@@ -168,11 +220,45 @@ def monthly_fees_make_up_the_year(loaded: LoadedContract) -> Iterator[Finding]:
                 yield Finding("fees", "error", fee.clause,
                               f"每月 {money.grouped(monthly)} 元 × {months} 个月 = "
                               f"{money.grouped(monthly * months)} 元，文中全年合计 {money.grouped(yearly)} 元")
-    if contract.monthly_fee * months != contract.total_price.amount:
+    # a contract also paid in tranches is re-added by the payments check
+    if contract.monthly_fee * months != contract.total_price.amount and not loaded.tranches:
         yield Finding("fees", "error", contract.total_price.clause,
                       f"月服务费合计 {money.grouped(contract.monthly_fee)} 元 × {months} 个月 = "
                       f"{money.grouped(contract.monthly_fee * months)} 元，合同总价款 "
                       f"{money.grouped(contract.total_price.amount)} 元")
+
+
+@check("payments", "合同总价款不为零，月服务费与分期付款不重复支付")
+def the_price_is_paid_once(loaded: LoadedContract) -> Iterator[Finding]:
+    """A price of 0 settles nothing; a contract paid by monthly fees *and* tranches pays its
+    price twice unless the two together make it up (fees × months + tranches = 合同总价款)."""
+    contract = loaded.contract
+    total = contract.total_price.amount
+    if total == 0:
+        clause = contract.clause(contract.total_price.clause)
+        written = sorted({w.value for w in _written(clause.text) if w.kind == "amount" and w.yuan})
+        yield Finding("payments", "error", clause.id,
+                      "编码的合同总价款为 0 元：各期付款、按比例计算的违约金都将为 0"
+                      f"（文中金额：{'、'.join(money.grouped(v) for v in written) or '无'}）")
+    if not (contract.fees and loaded.tranches):
+        return
+    months = loaded.period_count
+    by_fees = contract.monthly_fee * months
+    amounts = loaded.tranche_amounts
+    by_tranches = sum(amounts.values(), Decimal("0"))
+    paid = by_fees + by_tranches
+    if paid == total:
+        return
+    fee_clauses = "、".join(dict.fromkeys(fee.clause for fee in contract.fees))
+    tranche_clauses = "、".join(dict.fromkeys(rule.clause for rule in loaded.tranches))
+    shown = " + ".join(money.grouped(amounts[n]) for n in sorted(amounts))
+    verdict = ("超过合同总价款 {} 元：同一笔价款既按月支付又分期支付（重复支付）" if paid > total
+               else "少于合同总价款 {} 元：两者合起来不足以支付价款")
+    yield Finding("payments", "error", loaded.tranches[0].clause,
+                  f"月服务费（第 {fee_clauses} 条）{money.grouped(contract.monthly_fee)} 元 × "
+                  f"{months} 个月 = {money.grouped(by_fees)} 元，分期付款（第 {tranche_clauses} 条）"
+                  f"{shown} = {money.grouped(by_tranches)} 元，合计 {money.grouped(paid)} 元，"
+                  + verdict.format(money.grouped(total)))
 
 
 @check("term", "服务期限与文中日期一致")
@@ -200,6 +286,255 @@ def _one_year_from(start: date) -> date:
         return start.replace(year=start.year + 1) - timedelta(days=1)
     except ValueError:  # 29 February
         return date(start.year + 1, 2, 28)
+
+
+# --- amounts and rates given to rules, against the text ---------------------------------------
+
+@dataclass(frozen=True)
+class Written:
+    """An amount or a rate as the text writes it: ``shown`` as written, ``value`` as a rule
+    parameter takes it (千分之二 → 0.002, 伍仟元 → 5000)."""
+
+    kind: str  # "amount" or "ratio"
+    value: Decimal
+    shown: str
+    start: int
+    yuan: bool = False  # written with 元 (or ¥, 人民币): certainly an amount of money
+
+
+NUMERAL = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+LOWER_NUMERALS = str.maketrans("〇一二两三四五六七八九十百千", "零壹贰贰叁肆伍陆柒捌玖拾佰仟")
+ARABIC = r"(?>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,.]\d)"
+NOT_MONEY = r"[%‰次日天个年月人名件套项倍条款周号期季成]|分钟|小时|分之"
+RATIO_FORMS = re.compile(
+    rf"(?:[【\[]\s*)?(?P<arabic>(?<![\d.,]){ARABIC})\s*[】\]]?\s*(?P<sign>[%‰])"
+    rf"|(?P<scale>[百千万])分之\s*(?P<of>{ARABIC}|[{NUMERAL}]+(?:点[{NUMERAL}]+)?)"
+    r"|(?P<tenths>[一二两三四五六七八九壹贰叁肆伍陆柒捌玖])成(?![本果立为功员交品熟绩就效])")
+AMOUNT_FORMS = re.compile(
+    rf"(?P<arabic>(?<![\d.,]){ARABIC})(?P<wan>\s*万)?(?!\s*[】\]]?\s*[%‰]|\s*(?:{NOT_MONEY}))"
+    rf"|(?P<chinese>[{NUMERAL}]++(?:点[{NUMERAL}]++)?)(?P<jiaofen>元(?:[零壹贰叁肆伍陆柒捌玖]角)?"
+    rf"(?:[零壹贰叁肆伍陆柒捌玖]分)?)?(?!\s*(?:{NOT_MONEY}))")
+YUAN_AFTER = re.compile(r"\s*(?:万\s*)?元")
+YUAN_BEFORE = re.compile(r"(?:¥|￥|人民币|RMB)\s*[:：]?\s*$")
+HALF_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+"""Full-width digits as ASCII (the ，of a Chinese sentence stays: it separates, not groups)."""
+SCALES = {"%": 100, "‰": 1000, "百": 100, "千": 1000, "万": 10_000}
+
+
+@lru_cache(maxsize=4096)
+def _written(text: str) -> tuple[Written, ...]:
+    """Every amount and rate the text writes, in any of the ways contracts write them:
+    5000 / 5,000 / 5000元 / 0.5万元 / 伍仟元 / 五千; 5% / 5‰ / 【10】% / 百分之五 / 千分之零点五 / 三成."""
+    text = text.translate(HALF_WIDTH)
+    found: list[Written] = []
+    for m in RATIO_FORMS.finditer(text):
+        if m["arabic"]:
+            value = _decimal(m["arabic"]) / SCALES[m["sign"]]
+        elif m["scale"]:
+            value = _number(m["of"]) / SCALES[m["scale"]]
+        else:
+            value = Decimal(DIGITS[m["tenths"].translate(LOWER_NUMERALS)]) / 10
+        found.append(Written("ratio", value, m.group().strip(), m.start()))
+    for m in AMOUNT_FORMS.finditer(text):
+        yuan = bool(YUAN_AFTER.match(text, m.end()) or m["jiaofen"]
+                    or YUAN_BEFORE.search(text, 0, m.start()))
+        if m["arabic"]:
+            value = _decimal(m["arabic"])
+            found.append(Written("amount", value, m.group().strip(), m.start(), yuan))
+            if m["wan"]:
+                found.append(Written("amount", value * 10_000, m.group().strip(), m.start(), yuan))
+        elif m["jiaofen"]:
+            found.append(Written("amount", capital_value(m.group()), m.group(), m.start(), True))
+        else:
+            found.append(Written("amount", _number(m["chinese"]), m.group(), m.start(), yuan))
+    return tuple(found)
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _number(text: str) -> Decimal:
+    """5 / 2.5 / 三十 / 零点五 / 伍仟 as a number."""
+    if re.fullmatch(ARABIC, text):
+        return _decimal(text)
+    whole, _, fraction = text.translate(LOWER_NUMERALS).partition("点")
+    digits = "".join(str(DIGITS.get(c, 0)) for c in fraction)
+    return Decimal(_capital_integer(whole)) + (Decimal(f"0.{digits}") if digits else 0)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A money or ratio parameter of a rule (or the rate of one of its flags), the base a
+    ratio is a share of, and the clauses whose text must write it: the rule's, and the one
+    a flag cites (酒仙桥 2.2.x cite the 30% of 6.7)."""
+
+    rule: Any
+    name: str
+    kind: str  # "money" or "ratio"
+    value: Decimal
+    base: str | None
+    clauses: tuple[str, ...]
+
+    def shown(self) -> str:
+        """6,000.00 元; 0.005（0.5%，5‰）."""
+        if self.kind == "money":
+            return f"{money.grouped(self.value)} 元"
+        permille = (f"，{(self.value * 1000).normalize():f}‰" if self.value < Decimal("0.01") else "")
+        return f"{self.value.normalize():f}（{money.percent(self.value)}{permille}）"
+
+    def where(self) -> str:
+        title = kinds.registry()[self.rule.kind].spec.title
+        return f"规则 {self.rule.id}（{title}）的参数 {self.name} = {self.shown()}"
+
+
+RATIO_BASE_PARAM = {"rate": "base", "cap": "base", "ratio": "base", "penalty_rate": "penalty_base"}
+"""Which parameter names the base of a ratio parameter (per_day_rate's rate and cap share one)."""
+
+
+def _figures(loaded: LoadedContract) -> Iterator[Figure]:
+    registry = kinds.registry()
+    for rule in loaded.rules:
+        for name, spec in registry[rule.kind].spec.params.items():
+            value = getattr(rule.params, name)
+            if value is None:
+                continue
+            if spec.type in ("money", "ratio"):
+                yield Figure(rule, name, spec.type, value, _base_of(rule, name, spec.type),
+                             (rule.clause,))
+            elif spec.type == "flags":
+                for index, flag in enumerate(value):
+                    if flag.rate is not None:
+                        cited = (flag.clause,) if flag.clause not in (None, rule.clause) else ()
+                        yield Figure(rule, f"{name}[{index}].rate", "ratio", flag.rate, flag.base,
+                                     (rule.clause, *cited))
+
+
+def _base_of(rule, name: str, kind: str) -> str | None:
+    """What a ratio is a share of: a tranche's share is of 合同总价款; other kinds name it."""
+    if kind != "ratio":
+        return None
+    if rule.kind == "tranche" and name == "share":
+        return "total_price"
+    return getattr(rule.params, RATIO_BASE_PARAM.get(name, ""), None)
+
+
+def _derived(figure: Figure, loaded: LoadedContract) -> Decimal | None:
+    """The amount a ratio comes to on its base (30% of 合同总价款 = 577,359.00): a text may
+    write the amount instead of the rate (酒仙桥 3.2.2 尾款: 剩余费用 577,359 元)."""
+    if figure.kind != "ratio" or figure.base is None:
+        return None
+    base = loaded.contract.base_amount(figure.base)
+    return money.fen(figure.value * base) if base else None
+
+
+def _found_in(figure: Figure, written: list[Written], derived: Decimal | None) -> bool:
+    if figure.kind == "money":
+        return any(w.kind == "amount" and w.value == figure.value for w in written)
+    return any((w.kind == "ratio" and w.value == figure.value)
+               or (derived is not None and w.kind == "amount" and w.value == derived)
+               for w in written)
+
+
+@check("figures", "规则中的金额与比例写在条款文字中")
+def figures_are_written(loaded: LoadedContract) -> Iterator[Finding]:
+    """高米店 4.6.1: 5000元 → unit_amount 5000; 城北 五(一)1: 千分之二 → rate 0.002 (not 0.02);
+    a clause whose interpretation writes the figure records why it differs from the text."""
+    contract = loaded.contract
+    for figure in _figures(loaded):
+        clauses = [contract.clause(c) for c in figure.clauses]
+        written = [w for clause in clauses for w in _written(clause.text)]
+        derived = _derived(figure, loaded)
+        if _found_in(figure, written, derived):
+            continue
+        if any(clause.interpretation and _found_in(figure, list(_written(clause.interpretation)), None)
+               for clause in clauses):
+            continue
+        also = (f"，也没有写 {money.percent(figure.value)} × {BASE_LABEL[figure.base]} = "
+                f"{money.grouped(derived)} 元" if derived is not None else "")
+        yield Finding("figures", "error", figure.rule.clause,
+                      f"{figure.where()}，条款 {'、'.join(figure.clauses)} 的文字中没有这个"
+                      f"{'金额' if figure.kind == 'money' else '比例'}{also}；"
+                      f"{_what_the_text_writes(figure, written)}")
+
+
+def _what_the_text_writes(figure: Figure, written: list[Written]) -> str:
+    if figure.kind == "money":
+        amounts = list(dict.fromkeys(w.shown for w in written if w.kind == "amount" and w.yuan))
+        return f"文中金额：{'、'.join(amounts) or '无'}"
+    ratios = list(dict.fromkeys((w.shown, w.value) for w in written if w.kind == "ratio"))
+    listed = "、".join(f"{shown}（= {value.normalize():f}）" for shown, value in ratios)
+    slips = [(shown, figure.value / value) for shown, value in ratios
+             if any(figure.value == value * Decimal(10) ** k for k in (-3, -2, -1, 1, 2, 3))]
+    hint = ""
+    if slips:
+        shown, times = slips[0]
+        times_shown = f"{times.normalize():f} 倍" if times > 1 else f"1/{(1 / times).normalize():f}"
+        hint = f"。编码是文中“{shown}”的 {times_shown}：是否把 ‰ 当作 %，或小数点写错了位置？"
+    return f"文中比例：{listed or '无'}{hint}"
+
+
+BASE_TERMS = {
+    "total_price": ("合同总价款", "合同总金额", "合同总价", "合同总额", "合同总费用", "合同价款总额",
+                    "合同价款", "合同金额", "协议价款", "服务费总额", "全额服务费", "总价款", "总金额",
+                    "总价"),
+    "monthly_fee": ("当月服务费", "每月服务费", "月度服务费", "月服务费", "当月费用", "每月费用",
+                    "月费用"),
+}
+"""How texts name the two bases a rate may be a share of."""
+TERM_BASE = {term: base for base, terms in BASE_TERMS.items() for term in terms}
+BASE_TERM = re.compile("|".join(sorted(TERM_BASE, key=len, reverse=True)))
+BASE_NEAR = 30
+"""How many characters before a rate (in the same sentence) its base is looked for."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The base the text names just before one place it writes a rate."""
+
+    nearest: str
+    named: frozenset[str]
+    snippet: str
+
+
+def _reading(text: str, written: Written) -> Reading | None:
+    text = text.translate(HALF_WIDTH)  # as _written read it
+    start = max(0, written.start - BASE_NEAR)
+    sentence = max(text.rfind(stop, start, written.start) for stop in "。；;\n") + 1
+    start = max(start, sentence)
+    terms = list(BASE_TERM.finditer(text, start, written.start))
+    if not terms:
+        return None
+    return Reading(TERM_BASE[terms[-1].group()], frozenset(TERM_BASE[t.group()] for t in terms),
+                   text[terms[-1].start():written.start + len(written.shown)])
+
+
+@check("bases", "比例的基数（合同总价款或当月服务费）与条款文字一致")
+def bases_match_the_text(loaded: LoadedContract) -> Iterator[Finding]:
+    """高米店 4.6.5: 超过当月服务费20% → base monthly_fee; 6.1: 合同总价款的5% → total_price.
+    An error when the text names only the other base before the rate, a warning when it names
+    both; a clause whose interpretation names both bases records the reading (a warning)."""
+    contract = loaded.contract
+    for figure in _figures(loaded):
+        if figure.kind != "ratio" or figure.base is None:
+            continue
+        clauses = [contract.clause(c) for c in figure.clauses]
+        readings = [reading for clause in clauses for w in _written(clause.text)
+                    if w.kind == "ratio" and w.value == figure.value
+                    and (reading := _reading(clause.text, w)) is not None]
+        if not readings or any(r.nearest == figure.base for r in readings):
+            continue
+        other = next(r.nearest for r in readings)
+        unambiguous = not any(figure.base in r.named for r in readings)
+        explained = any(clause.interpretation and {figure.base, other} <= {
+            TERM_BASE[t] for t in BASE_TERM.findall(clause.interpretation)} for clause in clauses)
+        severity = "error" if unambiguous and not explained else "warning"
+        found = "、".join(dict.fromkeys(f"“{r.snippet}”" for r in readings))
+        yield Finding("bases", severity, figure.rule.clause,
+                      f"{figure.where()}，基数编码为 {figure.base}（{BASE_LABEL[figure.base]}），"
+                      f"文中写的是{found}，基数为{BASE_LABEL[other]}"
+                      + ("" if unambiguous else f"（文中也提到{BASE_LABEL[figure.base]}，请核对）")
+                      + ("；已记录解释" if explained else ""))
 
 
 @check("event_types", "合同接受的每种事实都由某条规则使用")
