@@ -180,6 +180,14 @@ def _parser() -> argparse.ArgumentParser:
     showing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
     showing.add_argument("--clause", metavar="ID", help="only this clause and the clauses under it")
 
+    new = commands.add_parser("new", help="for authors: a first draft of contracts/<id>.yaml from the "
+                                        "signed text, every clause numbered, what is left marked 待填写")
+    new.add_argument("text", metavar="TEXT_FILE", type=Path, help="the signed text (UTF-8)")
+    new.add_argument("--id", dest="contract_id", metavar="ID", default=None,
+                     help="the contract's id (default: the text file's name without .txt)")
+    new.add_argument("--out", type=Path, metavar="FILE", default=None,
+                     help="where to write the draft (default: contracts/<id>.yaml); never overwritten")
+
     schema = commands.add_parser("schema", help="for authors: write the JSON Schemas of contract and "
                                               "facts files into docs/schema/ (editors check as one types)")
     schema.add_argument("--check", action="store_true",
@@ -542,6 +550,28 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    """Write the draft encoding of a signed text; an existing file is never overwritten."""
+    from compliance.legal.scaffold import scaffold
+
+    contract_id = args.contract_id or args.text.stem
+    draft = scaffold(args.text, contract_id)
+    target = args.out or CONTRACTS_DIR / f"{contract_id}.yaml"
+    try:
+        with open(target, "x", encoding="utf-8") as stream:
+            stream.write(draft)
+    except FileExistsError:
+        raise UserError("文件已存在，不覆盖", file=target, field="--out", valid="另一个文件名") from None
+    except OSError as error:
+        raise UserError(f"无法写出文件：{error.strerror}", file=target, field="--out") from None
+    print(f"wrote {target}")
+    expected = CONTRACTS_DIR / "texts" / f"{contract_id}.txt"
+    if args.text.resolve() != expected.resolve():
+        print(f"请把原文复制到 {expected}（草稿的 seed 指向那里），并把个人信息替换为 〔…〕",
+              file=sys.stderr)
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     """Write docs/schema/*.json from the models; with --check, status 1 if they are stale."""
     from compliance.legal import json_schema
@@ -588,7 +618,8 @@ def _run(argv: Sequence[str] | None) -> int:
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
                "preview": _preview, "diff": _diff, "ledger": _ledger, "account": _account,
-               "serve": _serve, "close": _close, "schema": _schema}[args.command]
+               "serve": _serve, "close": _close, "schema": _schema,
+               "new": _new}[args.command]
     try:
         return handler(args)
     except UserError as error:

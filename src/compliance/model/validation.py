@@ -99,6 +99,8 @@ def validate(
                 )
             )
         first, rest = problems[0], problems[1:]
-        if rest:
-            first.message += "".join(f"\n  另：{problem}" for problem in rest)
+        if rest:  # the first problem's hint stays on its own line, before the others
+            hint = f"（可用：{first.valid}）" if first.valid else ""
+            first.message += hint + "".join(f"\n  另：{problem}" for problem in rest)
+            first.valid = None
         raise first from None
