@@ -76,10 +76,11 @@ def test_terminate_output_is_byte_identical(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("extra, expected", [
-    (["--reason", "6.6"], "--reason: clause 6.6 of jiuxianqiao-2025 is not a ground for terminating the "
-                          "contract（可用：6.2, 6.3, 6.4, 6.5）"),
-    (["--reason", "6.2"], "--by: clause 6.2 may be invoked by either party"),
-    (["--reason", "6.3", "--on", "2026-05-01"], "--on: 2026-05-01 is outside the term（可用：2025-04-03..2026-04-02）"),
+    (["--reason", "6.6"], "--reason: 第 6.6 条不是酒仙桥（jiuxianqiao-2025）可据以解除合同的条款"
+                          "（可用：6.2、6.3、6.4、6.5）"),
+    (["--reason", "6.2"], "--by: 第 6.2 条甲乙双方均可援引：请用 --by 写明由哪一方解除"
+                          "（可用：vendor（乙方）或 buyer（甲方））"),
+    (["--reason", "6.3", "--on", "2026-05-01"], "--on: 2026-05-01 不在合同期内（可用：2025-04-03..2026-04-02）"),
 ])
 def test_bad_termination_arguments_are_refused_and_nothing_is_written(tmp_path, capsys, extra, expected):
     args = ["terminate", "jiuxianqiao-2025", str(EXAMPLES / "jiuxianqiao-2025"), "--out", str(tmp_path)]
@@ -98,7 +99,7 @@ def test_a_claim_on_a_clause_without_a_penalty_names_file_line_and_valid_clauses
                         "--out", str(tmp_path / "out"))
     assert code == 2
     assert "period-03.yaml:4: events[0]" in err
-    assert "第 5.4 条没有甲方可主张的违约金；可用：6.1、6.2、6.3、6.4、6.5、6.6、6.7" in err
+    assert "第 5.4 条没有甲方可主张的违约金；您是不是要写 6.4？可用：6.1、6.2、6.3、6.4、6.5、6.6、6.7" in err
 
 
 def test_staff_is_refused_on_an_event_that_does_not_take_it(write_facts, tmp_path, capsys):
@@ -118,10 +119,10 @@ def _rule(document: dict, clause: str, kind: str) -> dict:
 @pytest.mark.parametrize("clause, kind, change, expected", [
     ("2.2.2", "deliverable_quota", {"total": 5}, "5 deliveries cannot be spread evenly over 4 每季度 windows"),
     ("6.3", "event_right", {"flags": [{"kind": "penalty_exposure", "consequence": "x"}]},
-     "a penalty_exposure flag gives rate and base"),
+     "penalty_exposure（甲方可主张违约金）标记须写明 rate 和 base"),
     ("6.3", "event_right", {"flags": [{"kind": "termination_right", "consequence": "x", "rate": 0.1,
                                        "base": "total_price"}]},
-     "only penalty_exposure flags carry rate and base"),
+     "只有 penalty_exposure 标记带 rate 和 base，termination_right（甲方解除权）不带"),
     ("6.6(1)", "event_right", {"flags": [{"kind": "penalty_exposure", "consequence": "x", "rate": 0.3,
                                           "base": "total_price", "clause": "6.9"}]},
      "cites clause 6.9, which is not among the clauses"),

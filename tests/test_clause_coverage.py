@@ -215,7 +215,7 @@ def test_the_coverage_command_runs_the_scenarios_and_finds_every_clause_covered(
     by_id = {r["contract"]: r for r in report["contracts"]}
     assert set(by_id) == {path.stem for path in CONTRACT_FILES}
     gaomidian = by_id["gaomidian-2025"]
-    assert gaomidian["summary_text"] == "高米店: 76 clauses, 21 money/date/right, 21 covered, 0 failing"
+    assert gaomidian["summary_text"] == "高米店：共 76 条，涉及金钱、期限或权利 21 条，已覆盖 21 条，未通过 0 条"
     clause = next(c for c in gaomidian["clauses"] if c["id"] == "4.6.1")
     assert clause["status"] == "covered" and clause["scenarios"]
     assert clause["encoding"][0]["kind"] == "per_occurrence"
@@ -223,7 +223,7 @@ def test_the_coverage_command_runs_the_scenarios_and_finds_every_clause_covered(
     page = (tmp_path / "coverage.html").read_text("utf-8")
     assert "4.6.1 工单：每出现1次0分工单，甲方有权扣除乙方服务费5000元。" in page
     assert escape(by_id["chengbei-2025"]["summary_text"]) in page
-    assert f"wrote {tmp_path / 'coverage.html'}" in err
+    assert f"已写出 {tmp_path / 'coverage.html'}" in err
 
 
 def _run(tags, passed=True):
@@ -240,7 +240,7 @@ def test_coverage_counts_a_failing_scenario_and_never_a_typo():
     assert status["4.6.1"] == "failing" and status["6.2"] == "failing"
     assert report["unknown_tags"] == [{"tag": "@clause-4.6.99", "scenario": "场景"}]
     assert not report["complete"]
-    assert report["summary_text"] == ("高米店: 76 clauses, 21 money/date/right, 19 covered, 2 failing, "
-                                      "1 tags naming no clause")
+    assert report["summary_text"] == ("高米店：共 76 条，涉及金钱、期限或权利 21 条，已覆盖 19 条，"
+                                      "未通过 2 条，1 个标签不指向任何条款")
     untested = contract_coverage(loaded, [])
     assert untested["summary"]["uncovered"] == 21 and not untested["complete"]

@@ -1,6 +1,7 @@
 """The command line: statements written atomically and identically; bad input refused cleanly."""
 import json
 import shutil
+import re
 
 import pytest
 from conftest import CONTRACTS, EXAMPLES, run_cli
@@ -18,7 +19,7 @@ def test_settle_writes_json_and_pdf_and_says_where(tmp_path, capsys):
                         "--period", "2", "--out", str(tmp_path))
     assert code == 0
     folder = tmp_path / "gaomidian-2025"
-    assert f"wrote {folder / 'period-02.json'}" in out
+    assert f"已写出 {folder / 'period-02.json'}" in out
     statement = json.loads((folder / "period-02.json").read_text("utf-8"))
     assert statement["period"] == {"index": 2, "start": "2025-11-28", "end": "2025-12-27", "cycle": 1}
     assert statement["gross"] == "359600.00"
@@ -85,7 +86,7 @@ BAD_FACTS = [
     ("events:\n  - {type: zero_point_order, date: 2026-01-03}\n",
      ["p.yaml:4", "events[0].date", "不在第 2 期内", "2025-11-28..2025-12-27"]),
     ("events:\n  - {type: zero_pint, date: 2025-12-03}\n",
-     ["p.yaml:4", "没有这种事件类型：'zero_pint'", "zero_point_order (0分工单)"]),
+     ["p.yaml:4", "没有这种事件类型：'zero_pint'；您是不是要写 zero_point_order？", "zero_point_order (0分工单)"]),
     ("events:\n  - {type: zero_point_order, date: 2025-12-03, count: 0}\n",
      ["p.yaml:4", "events[0].count", "须不小于 1（此处为 0）"]),
     ("events:\n  - {type: zero_point_order, date: 2025-12-03, count: -2}\n",
@@ -171,20 +172,70 @@ def test_missing_facts_for_the_settled_period_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["settle", GAOMIDIAN, "x", "--period", "0"], "must be 1 or more"),
-    (["settle", GAOMIDIAN, "x", "--period", "two"], "not a whole number"),
-    (["settle", GAOMIDIAN, "x"], "one of the arguments --period --cycle --tranche is required"),
-    (["settle", GAOMIDIAN, "x", "--period", "1", "--cycle", "1"], "not allowed with"),
+    (["settle", GAOMIDIAN, "x", "--period", "0"], "compliance：错误：参数 --period：'0' 须不小于 1"),
+    (["settle", GAOMIDIAN, "x", "--period", "two"], "compliance：错误：参数 --period：'two' 不是整数"),
+    (["settle", GAOMIDIAN, "x"], "compliance：错误：须给出 --period --cycle --tranche 中的一个"),
+    (["settle", GAOMIDIAN, "x", "--period", "1", "--cycle", "1"],
+     "compliance：错误：参数 --cycle：不能与参数 --period 同时使用"),
+    (["settle", GAOMIDIAN], "compliance：错误：缺少必需的参数：FACTS_DIR"),
+    (["settle", GAOMIDIAN, "x", "--period"], "compliance：错误：参数 --period：后面须跟一个值"),
+    (["setle"], "compliance：错误：参数 命令：没有这个选项：'setle'（可用：'settle', 'explain'"),
+    (["terminate", GAOMIDIAN, "x", "--on", "2025-12-01", "--reason", "6.1", "--by", "甲方"],
+     "compliance：错误：参数 --by：没有这个选项：'甲方'（可用：'vendor', 'buyer'）"),
+    (["settle", GAOMIDIAN, "x", "--period", "1", "--colour", "red"], "compliance：错误：无法识别的参数：--colour red"),
+    ([], "compliance：错误：缺少必需的参数：命令"),
 ])
-def test_bad_arguments_exit_2_with_usage(capsys, args, expected):
+def test_bad_arguments_exit_2_with_usage_and_a_message_in_chinese(capsys, args, expected):
     with pytest.raises(SystemExit) as caught:
         cli.main(args)
     assert caught.value.code == 2
-    assert expected in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("用法：compliance")
+    assert expected in err
+    assert "usage:" not in err and "error:" not in err
 
 
-def test_unknown_contract_lists_known_ones(tmp_path, capsys):
+def test_argparse_speaks_chinese_only_while_the_command_line_is_read(capsys):
+    import argparse
+    with pytest.raises(SystemExit):
+        cli.main(["settle"])
+    capsys.readouterr()
+    assert argparse.ArgumentParser(prog="x").format_usage() == "usage: x [-h]\n"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["settle", "--help"], ["terminate", "-h"], ["preview", "-h"]])
+def test_help_is_in_chinese(capsys, args):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(args)
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：compliance")
+    assert "显示本帮助并退出" in out and "选项" in out
+    for english in ("usage:", "show this help", "positional arguments", "options:", "default:"):
+        assert english not in out
+    helps = [line.split(None, 1)[-1] for line in out.splitlines() if line.startswith("  ")]
+    assert helps and all(not re.search(r"\b[a-z]+ [a-z]+ [a-z]+\b", text) for text in helps), helps
+
+
+def test_the_top_level_help_lists_every_command_in_chinese(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "按条款结算北京 12345（接诉即办）服务合同。" in out
+    assert "settle    结算一个合同月、一个支付周期或一次付款" in out
+    assert "供律师使用：逐条列出合同，原文在上、编码在下" in out
+
+
+def test_unknown_contract_suggests_the_id_meant_and_lists_known_ones(tmp_path, capsys):
     code, _, err = run_cli(capsys, "settle", "gaomidan-2025", str(tmp_path), "--period", "1")
     assert code == 2
-    assert "one of: chengbei-2025, gaomidian-2025, ghzrzw-chaoyang-2023, jiuxianqiao-2025, " \
+    assert "CONTRACT: 没有合同文件 'gaomidan-2025'；您是不是要写 gaomidian-2025？" in err
+    assert "或以下合同 id 之一：chengbei-2025、gaomidian-2025、ghzrzw-chaoyang-2023、jiuxianqiao-2025、" \
            "yangfangdian-2026" in err
+
+
+def test_arguments_are_read_without_the_spaces_around_them(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "settle", "\u3000gaomidian-2025 ", f" {EXAMPLES / 'gaomidian-2025'}\u3000",
+                             "--period", " 2 ", "--out", str(tmp_path))
+    assert (code, err) == (0, "")
+    assert (tmp_path / "gaomidian-2025" / "period-02.json").is_file()

@@ -68,8 +68,9 @@ def test_explain_the_whole_statement_ends_with_the_totals(capsys):
 
 
 @pytest.mark.parametrize(("option", "message"), [
-    (["--line", "9"], "--line: the statement has 4 deduction lines（可用：1..4）"),
-    (["--clause", "9.9"], "--clause: no line or flag of this statement cites clause 9.9"
+    (["--line", "9"], "--line: 本结算单共有 4 行扣款（可用：1..4）"),
+    (["--clause", "9.9"], "--clause: 本结算单没有依第 9.9 条的扣款或标记（可用：4.6.4, 5.7, 6.1）"),
+    (["--clause", "5.l"], "--clause: 本结算单没有依第 5.l 条的扣款或标记；您是不是要写 5.7？"
                           "（可用：4.6.4, 5.7, 6.1）"),
 ])
 def test_explain_refuses_a_line_or_clause_the_statement_does_not_have(capsys, option, message):

@@ -99,7 +99,7 @@ def test_a_contract_that_does_not_load_is_an_error_naming_file_and_line(tmp_path
     code, out, err = run_cli(capsys, "lint", str(path), "gaomidian-2025")
     assert code == 1
     assert f"错误 [—] load：{path}:" in out
-    assert "lines add up to 898,000.00, but the table states a subtotal of 1.00" in out
+    assert "报价表 2025 年度：各行合计 898,000.00，但表中写的小计是 1.00" in out
     assert "高米店（gaomidian-2025）：10 项检查，0 个错误，0 个警告" in out
     assert not err
 

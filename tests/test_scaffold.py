@@ -245,7 +245,7 @@ def test_compliance_new_writes_the_draft_once_and_never_overwrites(tmp_path, cap
     target = tmp_path / "demo-2025.yaml"
     text = str(TEXTS / "gaomidian-2025.txt")
     code, out, err = run_cli(capsys, "new", text, "--id", "demo-2025", "--out", str(target))
-    assert code == 0 and f"wrote {target}" in out
+    assert code == 0 and f"已写出 {target}" in out
     assert "contracts/texts/demo-2025.txt" in err          # where the text must be copied
     draft = target.read_text("utf-8")
     assert "id: demo-2025" in draft and "effect: 待填写" in draft

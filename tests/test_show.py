@@ -39,7 +39,30 @@ def test_a_structural_clause_and_a_clause_that_moves_no_money_say_so(capsys):
 def test_an_unknown_clause_is_refused(capsys):
     code, _, err = run_cli(capsys, "show", "gaomidian-2025", "--clause", "4.7.9")
     assert code == 2
-    assert "--clause: the contract has no clause 4.7.9（可用：1, 1.1, 1.2" in err
+    assert "--clause: 合同没有第 4.7.9 条（可用：1, 1.1, 1.2" in err
+
+
+def test_a_misspelt_clause_is_answered_with_the_clause_meant(capsys):
+    code, _, err = run_cli(capsys, "show", "gaomidian-2025", "--clause", "4.6.l")
+    assert code == 2
+    assert "--clause: 合同没有第 4.6.l 条；您是不是要写 4.6.1？（可用：" in err
+
+
+@pytest.mark.parametrize(("contract", "written", "heading"), [
+    ("gaomidian-2025", "第4.6.1条", "━━ 4.6.1 0分工单扣款"),
+    ("gaomidian-2025", "４.６.１", "━━ 4.6.1 0分工单扣款"),
+    ("gaomidian-2025", "4.6.1条", "━━ 4.6.1 0分工单扣款"),
+    ("gaomidian-2025", " 4.6.1\u3000", "━━ 4.6.1 0分工单扣款"),
+    ("gaomidian-2025", "第四条", "━━ 4.6 "),
+    ("chengbei-2025", "五（二）1", "━━ 五(二)1 "),
+    ("chengbei-2025", "第五条(二)1", "━━ 五(二)1 "),
+    ("chengbei-2025", "5（二）1", "━━ 五(二)1 "),
+    ("yangfangdian-2026", "第十一条", "━━ 11 "),
+])
+def test_a_clause_is_accepted_as_the_contract_writes_it(capsys, contract, written, heading):
+    code, out, err = run_cli(capsys, "show", contract, "--clause", written)
+    assert (code, err) == (0, "")
+    assert heading in out
 
 
 def test_show_states_the_deadline_rule_and_its_interpretation_once_at_the_top(capsys):

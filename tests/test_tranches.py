@@ -43,11 +43,11 @@ def test_schedule_of_a_cycle_contract_lists_its_cycles(capsys):
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["settle", "gaomidian-2025", "GAOMIDIAN", "--tranche", "1"], "this contract has no payment tranches"),
-    (["settle", "chengbei-2025", "CHENGBEI", "--cycle", "1"], "paid in tranches, not cycles"),
+    (["settle", "gaomidian-2025", "GAOMIDIAN", "--tranche", "1"], "--tranche: 本合同不分次付款（可用：--period N 或 --cycle N）"),
+    (["settle", "chengbei-2025", "CHENGBEI", "--cycle", "1"], "--cycle: 本合同分次付款，不按支付周期结算（可用：--tranche N 或 --period N）"),
     (["settle", "chengbei-2025", "CHENGBEI", "--tranche", "3"], "the contract has no tranche 3（可用：1, 2）"),
-    (["schedule", "chengbei-2025", "CHENGBEI", "--as-of", "2026-02-30"], "'2026-02-30' is not a calendar date"),
-    (["schedule", "chengbei-2025", "CHENGBEI", "--calendar", "missing.yaml"], "calendar file not found"),
+    (["schedule", "chengbei-2025", "CHENGBEI", "--as-of", "2026-02-30"], "参数 --as-of：'2026-02-30' 不是写作 YYYY-MM-DD 的日期"),
+    (["schedule", "chengbei-2025", "CHENGBEI", "--calendar", "missing.yaml"], "--calendar: 找不到日历文件"),
 ])
 def test_bad_tranche_arguments_are_refused(capsys, args, expected):
     folders = {"GAOMIDIAN": str(EXAMPLES / "gaomidian-2025"), "CHENGBEI": str(EXAMPLES / "chengbei-2025")}
@@ -110,7 +110,7 @@ def test_a_calendar_file_adds_a_year_and_replaces_a_provisional_one(tmp_path, ca
         "events": [{"type": "acceptance", "date": "2027-12-20"}]}), "utf-8")
     code, out, err = run_cli(capsys, "schedule", "yangfangdian-2026", str(folder), "--as-of",
                           "2028-01-31", "--json")
-    assert code == 2 and "no working-day calendar for 2028" in err
+    assert code == 2 and "没有 2028 年的工作日日历" in err
     code, out, _ = run_cli(capsys, "schedule", "yangfangdian-2026", str(folder), "--as-of",
                         "2028-01-31", "--json", "--calendar", str(calendar))
     third = json.loads(out)["tranches"][2]

@@ -55,13 +55,16 @@ def test_preview_of_a_month_not_yet_recorded_starts_from_nothing(capsys):
 
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--add", "bogus=1"], "--add: 没有这种事件类型：'bogus'（可用：zero_point_order (0分工单)"),
-    (["--add", "zero_point_order"], "argument --add: 'zero_point_order' 不是“类型=数量”"),
+    (["--add", "zero_pint=2"], "--add: 没有这种事件类型：'zero_pint'；您是不是要写 zero_point_order？"
+                               "（可用：zero_point_order (0分工单)"),
+    (["--add", "zero_point_order"], "参数 --add：'zero_point_order' 不是“类型=数量”（可用：事件类型和"),
     (["--add", "zero_point_order=0"], "--add: zero_point_order=0：超出范围（可用：1 至 100,000 的整数）"),
     (["--add", "zero_point_order=1.5"], "--add: zero_point_order=1.5：0分工单应为整数"),
     (["--add", "zero_point_order=100001"], "--add: zero_point_order=100001：超出范围"),
     (["--add", "zero_point_order=" + "9" * 40], "不是“类型=数量”"),
     (["--add", "zero_point_order=²"], "不是“类型=数量”"),
     (["--rating", "很好"], "--rating: 没有这个评价等级：'很好'（可用：优秀 | 良好 | 待提升）"),
+    (["--rating", "优"], "--rating: 没有这个评价等级：'优'；您是不是要写 优秀？（可用：优秀 | 良好 | 待提升）"),
 ])
 def test_preview_refuses_what_it_cannot_add(capsys, arguments, message):
     code, _, err = run_cli(capsys, "preview", "gaomidian-2025", GAOMIDIAN, "--period", "2", *arguments)
@@ -107,14 +110,16 @@ def test_diff_refuses_statements_of_different_months_and_files_that_are_not_stat
     folder = tmp_path / "gaomidian-2025"
     code, _, err = run_cli(capsys, "diff", str(folder / "period-01.json"), str(folder / "period-02.json"))
     assert code == 2
-    assert "settles gaomidian-2025 第 2 期" in err and "two statements of the same contract and span" in err
+    assert "这张结算单结算的是 gaomidian-2025 第 2 期（2025-11-28 至 2025-12-27，第 1 支付周期），" \
+           "第一张结算的是 gaomidian-2025 第 1 期" in err
+    assert "（可用：同一合同、同一期间的两张结算单）" in err
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema": "compliance.statement/2",\n  "contract": }', "utf-8")
     code, _, err = run_cli(capsys, "diff", str(broken), str(folder / "period-02.json"))
     assert code == 2
-    assert f"{broken}:2: not JSON" in err
+    assert f"{broken}:2: 不是有效的 JSON（第 15 列）：此处缺少值" in err
     code, _, err = run_cli(capsys, "diff", str(folder / "period-02.pdf"), str(folder / "period-02.json"))
-    assert code == 2 and "not a UTF-8 text file" in err
+    assert code == 2 and "不是 UTF-8 文本文件" in err
 
 
 def test_ledger_runs_totals_and_lists_payments_due(capsys):
@@ -148,7 +153,7 @@ def test_ledger_workbook_has_months_and_deductions_and_is_byte_identical(tmp_pat
         assert code == 0
     first, second = (tmp_path / run / "gaomidian-2025" / "ledger.xlsx" for run in ("one", "two"))
     assert first.read_bytes() == second.read_bytes()
-    assert f"wrote {first}" not in out and f"wrote {second}" in out
+    assert f"已写出 {first}" not in out and f"已写出 {second}" in out
     book = load_workbook(first)
     assert book.sheetnames == ["期间", "扣款明细"]
     months = [[cell.value for cell in row] for row in book["期间"].iter_rows()]

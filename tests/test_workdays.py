@@ -85,7 +85,7 @@ def test_a_user_file_adds_a_year(tmp_path):
     extra.write_text("years:\n  2028:\n    status: official\n    days_off:\n"
                      "      - {name: 元旦, from: 2028-01-01, to: 2028-01-03}\n"
                      "    makeup_workdays: [2028-01-08]\n", "utf-8")
-    with pytest.raises(UserError, match="no working-day calendar for 2028"):
+    with pytest.raises(UserError, match="没有 2028 年的工作日日历"):
         calendar().is_working_day(date(2028, 1, 3))
     added = calendar(extra)
     assert not added.is_working_day(date(2028, 1, 3))
@@ -181,7 +181,7 @@ def test_a_deadline_is_still_built_from_its_day_and_provisional_flag():
 
 
 def test_a_period_reaching_a_year_without_a_calendar_is_refused():
-    with pytest.raises(UserError, match="no working-day calendar for 2028"):
+    with pytest.raises(UserError, match="没有 2028 年的工作日日历"):
         calendar().for_contract(ON).add_calendar_days(date(2027, 12, 20), 30)
 
 

@@ -14,6 +14,8 @@ import hashlib
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -26,6 +28,8 @@ from compliance.engine.loading import LoadedContract, load_contract
 from compliance.engine.outcome import CHECK_MARKS
 from compliance.errors import UserError
 from compliance.model.facts import FactsBook, load_facts
+from compliance.model.numbering import normalise_clause_id
+from compliance.model.suggest import did_you_mean
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
 from compliance.render.pdf import span_label
@@ -39,201 +43,269 @@ from compliance.model.workdays import WorkCalendar, calendar
 EXIT_USER_ERROR = 2
 
 
+ERROR_PREFIX = "compliance：错误："
+"""How every refusal starts, argparse's and the commands' alike."""
+
+ARGPARSE_MESSAGES = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "须给出 %s 中的一个",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "expected one argument": "后面须跟一个值",
+    "expected at most one argument": "后面至多跟一个值",
+    "expected at least one argument": "后面至少跟一个值",
+    "expected %s argument": "后面须跟 %s 个值",
+    "expected %s arguments": "后面须跟 %s 个值",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有这个选项：%(value)r（可用：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "不是有效的 %(type)s 值：%(value)r",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "ignored explicit argument %r": "该选项不带值：%r",
+    "unexpected option string: %s": "多余的选项：%s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有这个命令：%(parser_name)r（可用：%(choices)s）",
+    "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s'：%(error)s",
+}
+"""argparse's own words (its usage line, its errors, the headings of ``--help``) in Chinese.
+
+argparse looks every message up through gettext as it writes it (``from gettext import gettext
+as _, ngettext``), which is how its documentation says it is translated. Rather than a compiled
+catalogue, found only under a zh_CN locale, :func:`_argparse_in_chinese` answers those look-ups
+(``argparse._``, ``argparse.ngettext``) from this table while the command line is read; a
+message not in it stays as argparse writes it."""
+
+
+@contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    """argparse speaks Chinese while the parser is built and the arguments are read (the help's
+    headings are looked up when the parser is built, the errors when they occur); restored after,
+    so other users of argparse in the process (pytest) are not touched."""
+    gettext, ngettext = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def chinese(message: str) -> str:
+        return ARGPARSE_MESSAGES.get(message) or gettext(message)
+
+    def chinese_plural(one: str, many: str, count: int) -> str:
+        return ARGPARSE_MESSAGES.get(one if count == 1 else many) or ngettext(one, many, count)
+
+    argparse._, argparse.ngettext = chinese, chinese_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors like every other user error here."""
+    """argparse that reports errors like every other user error here: the usage line, then
+    ``compliance：错误：…``, status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise SystemExit(self._fail(message))
-
-    def _fail(self, message: str) -> int:
-        print(f"compliance: error: {message}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        print(f"{ERROR_PREFIX}{message}", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
 
 
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} 不是整数") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+        raise argparse.ArgumentTypeError(f"{text!r} 须不小于 1")
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="compliance", description="Settle 12345 (接诉即办) service contracts "
-                                                    "clause by clause.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+DEFAULT_OUT = "输出目录（默认：reports/）"
+FACTS_ROOT_HELP = "每个合同一个事实目录（以合同 id 命名）的文件夹（默认：examples/）"
+CONTRACT_HELP = "合同 YAML 文件，或合同 id（如 gaomidian-2025）"
+CONTRACTS_HELP = "合同 YAML 文件或合同 id（默认：全部合同）"
+CALENDAR_HELP = "补充的工作日日历 YAML：增加或替换年份"
+WORKERS_HELP = "工作进程数（默认：每个 CPU 核一个）"
 
-    settle = commands.add_parser("settle", help="settle a contract month or a payment cycle")
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="compliance", description="按条款结算北京 12345（接诉即办）服务合同。")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar="命令")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, description=text + "。")
+
+    settle = command("settle", "结算一个合同月、一个支付周期或一次付款")
     _contract_and_facts_arguments(settle)
     _span_options(settle)
-    settle.add_argument("--json", action="store_true", help="print the statement JSON instead of "
-                                                            "the summary")
-    settle.add_argument("--out", type=Path, default=REPORTS_DIR,
-                        help="output folder (default: reports/)")
+    settle.add_argument("--json", action="store_true", help="输出结算单 JSON，而不是摘要")
+    settle.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR", help=DEFAULT_OUT)
     _judgement_options(settle)
 
-    explain = commands.add_parser("explain", help="why each number of a statement: clause, rule, "
-                                                  "facts and arithmetic, as a tree")
+    explain = command("explain", "结算单上每个数从何而来：条款、规则、事实和计算，以树状列出")
     _contract_and_facts_arguments(explain)
     _span_options(explain)
     which = explain.add_mutually_exclusive_group()
     which.add_argument("--line", type=_positive, metavar="K",
-                       help="only deduction line K, numbered as on the statement")
-    which.add_argument("--clause", metavar="ID", help="only the lines and flags of this clause")
+                       help="只说明第 K 行扣款（按结算单上的编号）")
+    which.add_argument("--clause", metavar="ID",
+                       help="只说明依此条款的扣款和标记（按合同的编号，如 4.6.1、第4.6.1条、五（二）1）")
     _judgement_options(explain)
 
-    schedule = commands.add_parser("schedule", help="every tranche or cycle: due date and status")
+    schedule = command("schedule", "每次付款或每个支付周期：付款期限和状态")
     _contract_and_facts_arguments(schedule)
-    schedule.add_argument("--json", action="store_true", help="print the schedule as JSON")
+    schedule.add_argument("--json", action="store_true", help="以 JSON 输出付款计划")
     _judgement_options(schedule)
 
-    terminate = commands.add_parser("terminate", help="what each side owes if the contract ends "
-                                                      "on a day under a clause")
+    terminate = command("terminate", "合同于某日依某条款解除时，双方各应支付多少")
     _contract_and_facts_arguments(terminate)
     terminate.add_argument("--on", type=_day, required=True, metavar="YYYY-MM-DD",
-                           help="the day the contract ends (the last day served)")
+                           help="合同终止之日（提供服务的最后一天）")
     terminate.add_argument("--reason", required=True, metavar="CLAUSE",
-                           help="the clause invoked, in the contract's numbering (e.g. 6.3)")
+                           help="所援引的条款，按合同的编号（如 6.3、第6.3条）")
     terminate.add_argument("--by", choices=["vendor", "buyer"], default=None,
-                           help="who terminates, where either party may invoke the clause")
-    terminate.add_argument("--json", action="store_true", help="print the statement JSON")
-    terminate.add_argument("--out", type=Path, default=REPORTS_DIR,
-                           help="output folder (default: reports/)")
-    terminate.add_argument("--calendar", type=Path, default=None, metavar="FILE",
-                           help="extra working-day calendar YAML: adds or replaces years")
+                           help="由哪一方解除：vendor（乙方）或 buyer（甲方）；"
+                                "双方均可援引该条款时须写明")
+    terminate.add_argument("--json", action="store_true", help="输出结算单 JSON，而不是摘要")
+    terminate.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR", help=DEFAULT_OUT)
+    terminate.add_argument("--calendar", type=Path, default=None, metavar="FILE", help=CALENDAR_HELP)
 
-    preview = commands.add_parser("preview", help="for vendors: a month with hypothetical events "
-                                                  "added, beside the recorded one (nothing written)")
+    preview = command("preview", "供乙方使用：在已记录的事实上假设再发生若干事件，"
+                                 "与已记录的月份对照（不写出任何文件）")
     _contract_and_facts_arguments(preview)
-    preview.add_argument("--period", type=_positive, required=True,
-                         help="contract month number (1 = first month)")
+    preview.add_argument("--period", type=_positive, required=True, metavar="N",
+                         help="合同月序号（1 = 第一个月）")
     preview.add_argument("--add", action="append", default=[], type=_addition, metavar="TYPE=N",
-                         help="add N events of TYPE (N days or N yuan for types recorded so); "
-                              "repeatable")
-    preview.add_argument("--rating", default=None, help="the month's rating instead of the recorded one")
-    preview.add_argument("--json", action="store_true", help="print both statements and the changes")
+                         help="假设再发生 N 次 TYPE 类事件（按天数或金额记录的类型，N 为天数或元）；"
+                              "可重复")
+    preview.add_argument("--rating", default=None, metavar="TIER", help="以此评价代替当月记录的评价")
+    preview.add_argument("--json", action="store_true", help="以 JSON 输出两张结算单及其变化")
 
-    ledger_ = commands.add_parser("ledger", help="for finance staff: every month to date, running "
-                                                 "totals, deductions by clause, payments due")
+    ledger_ = command("ledger", "供财务人员使用：截至今日的每个月、累计数、按条款的扣款、待付款项")
     _contract_and_facts_arguments(ledger_)
     form = ledger_.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print the ledger as JSON")
-    form.add_argument("--csv", action="store_true", help="print the months as CSV")
+    form.add_argument("--json", action="store_true", help="以 JSON 输出台账")
+    form.add_argument("--csv", action="store_true", help="以 CSV 输出各月")
     ledger_.add_argument("--xlsx", action="store_true",
-                         help="also write <out>/<contract>/ledger.xlsx (months; deductions with refs)")
-    ledger_.add_argument("--out", type=Path, default=REPORTS_DIR,
-                         help="output folder for --xlsx (default: reports/)")
+                         help="另写出 <DIR>/<合同 id>/ledger.xlsx（各月；扣款及其单号）")
+    ledger_.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR",
+                         help="--xlsx 的输出目录（默认：reports/）")
     _judgement_options(ledger_)
 
-    account = commands.add_parser("account", help="the contract's account as of a day: every amount "
-                                                  "with its clause, date and source, and who owes whom")
+    account = command("account", "截至某日的合同账户：每笔金额及其条款、日期和来源，以及谁欠谁")
     _contract_and_facts_arguments(account)
-    account.add_argument("--json", action="store_true", help="print the account as JSON")
+    account.add_argument("--json", action="store_true", help="以 JSON 输出账户")
     _judgement_options(account)
 
-    diff = commands.add_parser("diff", help="what changed between two statements of the same span")
-    diff.add_argument("before", metavar="A.json", type=Path, help="the statement issued first")
-    diff.add_argument("after", metavar="B.json", type=Path, help="the statement settled again")
-    diff.add_argument("--json", action="store_true", help="print the changes as JSON")
+    diff = command("diff", "同一期间的两张结算单之间有何变化")
+    diff.add_argument("before", metavar="A.json", type=Path, help="先出具的结算单")
+    diff.add_argument("after", metavar="B.json", type=Path, help="重新结算的结算单")
+    diff.add_argument("--json", action="store_true", help="以 JSON 输出变化")
 
-    serve = commands.add_parser("serve", help="the local web page: ledgers, statements, PDF "
-                                              "downloads and the what-if preview")
+    serve = command("serve", "本地网页：台账、结算单、PDF 下载和假设预览")
     serve.add_argument("--facts-root", type=Path, default=Path("examples"), metavar="DIR",
-                       help="folder holding one facts folder per contract, named by its id "
-                            "(default: examples/)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_positive, default=8000, help="port (default: 8000)")
+                       help=FACTS_ROOT_HELP)
+    serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help="监听地址（默认：127.0.0.1）")
+    serve.add_argument("--port", type=_positive, default=8000, metavar="PORT", help="端口（默认：8000）")
     serve.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                       help="worker processes answering requests (default: one per core)")
+                       help="处理请求的" + WORKERS_HELP)
 
-    closing = commands.add_parser("close", help="for finance staff: month-end close, every "
-                                                "contract's month settled in parallel")
+    closing = command("close", "供财务人员使用：月结，各合同当月的结算并行完成")
     closing.add_argument("--month", required=True, metavar="YYYY-MM",
-                         help="the calendar month whose contract months are closed")
+                         help="结算在此日历月内结束的合同月")
     closing.add_argument("--facts-root", type=Path, default=Path("examples"), metavar="DIR",
-                         help="folder holding one facts folder per contract, named by its id "
-                              "(default: examples/)")
-    closing.add_argument("--out", type=Path, default=REPORTS_DIR,
-                         help="output folder (default: reports/)")
-    closing.add_argument("--workers", type=_positive, default=None, metavar="N",
-                         help="worker processes (default: one per core)")
+                         help=FACTS_ROOT_HELP)
+    closing.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR", help=DEFAULT_OUT)
+    closing.add_argument("--workers", type=_positive, default=None, metavar="N", help=WORKERS_HELP)
 
-    coverage = commands.add_parser("coverage", help="for lawyers: every clause, its encoding, the "
-                                                    "scenarios that exercise it, pass or fail")
-    coverage.add_argument("contracts", metavar="CONTRACT", nargs="*",
-                          help="contract YAML files or ids (default: every contract)")
-    coverage.add_argument("--json", action="store_true", help="print the report as JSON")
-    coverage.add_argument("--out", type=Path, default=REPORTS_DIR,
-                          help="folder for coverage.html (default: reports/)")
+    coverage = command("coverage", "供律师使用：每个条款、其编码、检验它的场景及是否通过")
+    coverage.add_argument("contracts", metavar="CONTRACT", nargs="*", help=CONTRACTS_HELP)
+    coverage.add_argument("--json", action="store_true", help="以 JSON 输出报告")
+    coverage.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR",
+                          help="coverage.html 的输出目录（默认：reports/）")
 
-    linting = commands.add_parser("lint", help="check an encoding against itself and the figures "
-                                               "its text writes")
-    linting.add_argument("contracts", metavar="CONTRACT", nargs="*",
-                         help="contract YAML files or ids (default: every contract)")
-    linting.add_argument("--json", action="store_true", help="print the findings as JSON")
+    linting = command("lint", "检查编码自身是否一致，是否与条款文字写明的数字相符")
+    linting.add_argument("contracts", metavar="CONTRACT", nargs="*", help=CONTRACTS_HELP)
+    linting.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
 
-    showing = commands.add_parser("show", help="for lawyers: the contract clause by clause, the "
-                                               "original text above its encoding")
-    showing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    showing.add_argument("--clause", metavar="ID", help="only this clause and the clauses under it")
+    showing = command("show", "供律师使用：逐条列出合同，原文在上、编码在下")
+    showing.add_argument("contract", metavar="CONTRACT", help=CONTRACT_HELP)
+    showing.add_argument("--clause", metavar="ID",
+                         help="只列出此条款及其下各款（按合同的编号，如 4.6、第四条、五（二））")
 
-    new = commands.add_parser("new", help="for authors: a first draft of contracts/<id>.yaml from the "
-                                        "signed text, every clause numbered, what is left marked 待填写")
-    new.add_argument("text", metavar="TEXT_FILE", type=Path, help="the signed text (UTF-8)")
+    new = command("new", "供编写者使用：据签署文本起草 contracts/<id>.yaml，每条条款编号，"
+                         "待定之处标为 待填写")
+    new.add_argument("text", metavar="TEXT_FILE", type=Path, help="签署文本（UTF-8 纯文本）")
     new.add_argument("--id", dest="contract_id", metavar="ID", default=None,
-                     help="the contract's id (default: the text file's name without .txt)")
+                     help="合同 id（默认：文本文件名去掉 .txt）")
     new.add_argument("--out", type=Path, metavar="FILE", default=None,
-                     help="where to write the draft (default: contracts/<id>.yaml); never overwritten")
+                     help="草稿写到哪里（默认：contracts/<id>.yaml）；从不覆盖已有文件")
 
-    schema = commands.add_parser("schema", help="for authors: write the JSON Schemas of contract and "
-                                              "facts files into docs/schema/ (editors check as one types)")
+    schema = command("schema", "供编写者使用：把合同文件和事实文件的 JSON Schema 写入 docs/schema/"
+                               "（编辑器据此边输入边检查）")
     schema.add_argument("--check", action="store_true",
-                        help="write nothing; status 1 when docs/schema/ is stale")
+                        help="不写出文件；docs/schema/ 过期时以状态 1 退出")
 
-    listing = commands.add_parser("periods", help="list the contract months and payment cycles")
-    listing.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
+    listing = command("periods", "列出合同月和支付周期")
+    listing.add_argument("contract", metavar="CONTRACT", help=CONTRACT_HELP)
     return parser
 
 
 def _contract_and_facts_arguments(parser: argparse.ArgumentParser) -> None:
     """CONTRACT FACTS_DIR, as every command that settles something takes them."""
-    parser.add_argument("contract", metavar="CONTRACT", help="contract YAML file, or its id")
-    parser.add_argument("facts", metavar="FACTS_DIR", type=Path, help="folder of monthly facts")
+    parser.add_argument("contract", metavar="CONTRACT", help=CONTRACT_HELP)
+    parser.add_argument("facts", metavar="FACTS_DIR", type=Path, help="该合同的事实目录（每期一个 .yaml 文件）")
 
 
 def _span_options(parser: argparse.ArgumentParser) -> None:
     span = parser.add_mutually_exclusive_group(required=True)
-    span.add_argument("--period", type=_positive, help="contract month number (1 = first month)")
-    span.add_argument("--cycle", type=_positive, help="payment cycle number")
-    span.add_argument("--tranche", type=_positive, help="payment tranche number (第 N 次付款)")
+    span.add_argument("--period", type=_positive, metavar="N", help="合同月序号（1 = 第一个月）")
+    span.add_argument("--cycle", type=_positive, metavar="K", help="支付周期序号")
+    span.add_argument("--tranche", type=_positive, metavar="N", help="付款次序（第 N 次付款）")
 
 
 def _judgement_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
-                        help="judge due dates and lateness as of this day (default: today)")
-    parser.add_argument("--calendar", type=Path, default=None, metavar="FILE",
-                        help="extra working-day calendar YAML: adds or replaces years")
+                        help="按此日判断付款期限和是否逾期（默认：今天，北京时间）")
+    parser.add_argument("--calendar", type=Path, default=None, metavar="FILE", help=CALENDAR_HELP)
 
 
 def _addition(text: str) -> Addition:
     try:
         return parse_addition(text)
     except UserError as error:
-        raise argparse.ArgumentTypeError(f"{error.message} (valid: {error.valid})") from None
+        raise argparse.ArgumentTypeError(f"{error.message}（可用：{error.valid}）") from None
 
 
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date written YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r} 不是写作 YYYY-MM-DD 的日期") from None
 
 
 def _load(argument: str) -> LoadedContract:
-    return load_contract(resolve_contract_path(argument))
+    return load_contract(_contract_path(argument))
+
+
+def _contract_path(argument: str) -> Path:
+    """The contract CONTRACT names, by path or by id; an unknown id is answered with the id
+    meant (``gaomidan-2025`` → gaomidian-2025) and every id there is."""
+    try:
+        return resolve_contract_path(argument)
+    except UserError as unknown:
+        if unknown.field != "CONTRACT":
+            raise
+        known = sorted(path.stem for path in CONTRACTS_DIR.glob("*.yaml"))
+        raise UserError(f"没有合同文件 {argument!r}{did_you_mean(argument, known, '；')}",
+                        field="CONTRACT", valid="合同 YAML 文件的路径"
+                        + (f"，或以下合同 id 之一：{'、'.join(known)}" if known else "")) from None
+
+
+def _clause(loaded: LoadedContract, written: str | None) -> str | None:
+    """A clause id as the user wrote it (``第4.6.1条``, ``五（二）1``), as the contract numbers it."""
+    if written is None:
+        return None
+    return normalise_clause_id(written, [clause.id for clause in loaded.contract.clauses])
 
 
 def _contract_and_facts(args: argparse.Namespace) -> tuple[LoadedContract, FactsBook]:
@@ -251,11 +323,10 @@ def _statement(args: argparse.Namespace, loaded: LoadedContract,
     if args.period is not None:
         return f"period-{args.period:02d}", period_statement(loaded, book, args.period)
     if args.cycle is not None:
-        _require(loaded.contract.payment is not None, "--cycle", "this contract is paid in "
-                 "tranches, not cycles", "--tranche N or --period N")
+        _require(loaded.contract.payment is not None, "--cycle", "本合同分次付款，不按支付周期结算",
+                 "--tranche N 或 --period N")
         return f"cycle-{args.cycle}", cycle_statement(loaded, book, args.cycle)
-    _require(bool(loaded.tranches), "--tranche", "this contract has no payment tranches",
-             "--period N or --cycle N")
+    _require(bool(loaded.tranches), "--tranche", "本合同不分次付款", "--period N 或 --cycle N")
     calendar, digest = _calendar(args)
     return f"tranche-{args.tranche}", tranche_statement(loaded, book, args.tranche, _as_of(args),
                                                          calendar, digest)
@@ -274,7 +345,8 @@ def _explain(args: argparse.Namespace) -> int:
     loaded, book = _contract_and_facts(args)
     _, statement = _statement(args, loaded, book)
     print(f"{statement['contract_title']}  {span_label(statement)}")
-    for node in explain(statement, loaded.contract, line=args.line, clause=args.clause):
+    for node in explain(statement, loaded.contract, line=args.line,
+                        clause=_clause(loaded, args.clause)):
         print("\n".join(node.lines()))
     return 0
 
@@ -288,7 +360,7 @@ def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statemen
     else:
         summary(statement)
     for path in files:
-        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+        print(f"已写出 {path}", file=sys.stderr if args.json else sys.stdout)
 
 
 def _terminate(args: argparse.Namespace) -> int:
@@ -296,8 +368,9 @@ def _terminate(args: argparse.Namespace) -> int:
 
     loaded, book = _contract_and_facts(args)
     calendar_, digest = _calendar(args)
-    statement = termination_statement(loaded, book, args.reason, args.on, args.by, calendar_, digest)
-    clause = re.sub(r"[^0-9A-Za-z.]+", "_", args.reason).strip("_") or "clause"
+    reason = _clause(loaded, args.reason)
+    statement = termination_statement(loaded, book, reason, args.on, args.by, calendar_, digest)
+    clause = re.sub(r"[^0-9A-Za-z.]+", "_", reason).strip("_") or "clause"
     _write(args, loaded, f"termination-{clause}-{args.on}", statement, print_termination)
     return 0
 
@@ -316,8 +389,8 @@ def _calendar(args: argparse.Namespace) -> tuple[WorkCalendar, str | None]:
     if args.calendar is None:
         return calendar(), None
     if not args.calendar.is_file():
-        raise UserError("calendar file not found", file=args.calendar, field="--calendar",
-                        valid="a YAML file in the format of src/compliance/data/calendar-cn.yaml")
+        raise UserError("找不到日历文件", file=args.calendar, field="--calendar",
+                        valid="格式同 src/compliance/data/calendar-cn.yaml 的 YAML 文件")
     return calendar(args.calendar), hashlib.sha256(args.calendar.read_bytes()).hexdigest()
 
 
@@ -429,7 +502,7 @@ def _ledger(args: argparse.Namespace) -> int:
     else:
         print_ledger(item)
     if args.xlsx:
-        print(f"wrote {target}", file=sys.stderr if args.json or args.csv else sys.stdout)
+        print(f"已写出 {target}", file=sys.stderr if args.json or args.csv else sys.stdout)
     return 0
 
 
@@ -469,13 +542,14 @@ def _diff(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from compliance.app.close import FACTS_ROOT
     from compliance.app.web import FACTS_ROOT_VARIABLE, create_app
 
     if not args.facts_root.is_dir():
-        raise UserError("facts root not found", file=args.facts_root, field="--facts-root",
-                        valid="a folder with one facts folder per contract, e.g. examples/")
-    print(f"compliance: serving http://{args.host}:{args.port}/ (facts from {args.facts_root}, "
-          f"{args.workers} worker process(es)); Ctrl-C to stop")
+        raise UserError("找不到事实根目录", file=args.facts_root, field="--facts-root",
+                        valid=FACTS_ROOT)
+    print(f"compliance：网页在 http://{args.host}:{args.port}/（事实取自 {args.facts_root}，"
+          f"{args.workers} 个工作进程）；按 Ctrl-C 停止")
     if args.workers == 1:
         uvicorn.run(create_app(args.facts_root), host=args.host, port=args.port, log_level="warning")
         return 0
@@ -515,7 +589,7 @@ def _coverage(args: argparse.Namespace) -> int:
                                                 "contracts": reports}).decode("utf-8"))
     else:
         coverage_report.print_coverage(reports)
-    print(f"wrote {target}", file=sys.stderr if args.json else sys.stdout)
+    print(f"已写出 {target}", file=sys.stderr if args.json else sys.stdout)
     return 0 if all(report["complete"] for report in reports) else 1
 
 
@@ -525,7 +599,7 @@ def _lint(args: argparse.Namespace) -> int:
 
     reports = []
     for name in _contract_names(args):
-        path = resolve_contract_path(name)
+        path = _contract_path(name)
         try:
             reports.append(lint.lint(load_contract(path)))
         except UserError as error:
@@ -546,7 +620,8 @@ def _contract_names(args: argparse.Namespace) -> list[str]:
 def _show(args: argparse.Namespace) -> int:
     from compliance.legal.literate import show
 
-    print("\n".join(show(_load(args.contract), args.clause)))
+    loaded = _load(args.contract)
+    print("\n".join(show(loaded, _clause(loaded, args.clause))))
     return 0
 
 
@@ -564,7 +639,7 @@ def _new(args: argparse.Namespace) -> int:
         raise UserError("文件已存在，不覆盖", file=target, field="--out", valid="另一个文件名") from None
     except OSError as error:
         raise UserError(f"无法写出文件：{error.strerror}", file=target, field="--out") from None
-    print(f"wrote {target}")
+    print(f"已写出 {target}")
     expected = CONTRACTS_DIR / "texts" / f"{contract_id}.txt"
     if args.text.resolve() != expected.resolve():
         print(f"请把原文复制到 {expected}（草稿的 seed 指向那里），并把个人信息替换为 〔…〕",
@@ -584,7 +659,7 @@ def _schema(args: argparse.Namespace) -> int:
     for path, content in json_schema.schema_files().items():
         if path in stale:
             output.write_all({path: content})
-        print(f"{'wrote' if path in stale else 'unchanged'} {path}")
+        print(f"{'已写出' if path in stale else '未变'} {path}")
     return 0
 
 
@@ -613,7 +688,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    """Parse (every argument without the spaces around it, full-width ones included: a contract
+    id or a clause pasted from a document), then run the command."""
+    arguments = [argument.strip() for argument in (sys.argv[1:] if argv is None else argv)]
+    with _argparse_in_chinese():
+        args = _parser().parse_args(arguments)
     handler = {"settle": _settle, "explain": _explain, "schedule": _schedule, "terminate": _terminate,
                "periods": _periods, "coverage": _coverage,
                "lint": _lint, "show": _show,
@@ -623,7 +702,7 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         return handler(args)
     except UserError as error:
-        print(f"compliance: error: {error}", file=sys.stderr)
+        print(f"{ERROR_PREFIX}{error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:  # output piped into head or less, closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

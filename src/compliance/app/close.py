@@ -30,6 +30,8 @@ from compliance.render.statement_files import write_statement
 from compliance.render.textable import render
 from compliance.views.statement import cycle_statement, period_statement
 
+FACTS_ROOT = "每个合同一个事实目录（以合同 id 命名）的文件夹，如 examples/"
+"""What ``--facts-root`` must name (``compliance close``, ``compliance serve``)."""
 MONTH = re.compile(r"(?P<year>[1-9][0-9]{3})-(?P<month>0[1-9]|1[0-2])")
 
 
@@ -92,8 +94,8 @@ def close_month(month: str, facts_root: Path, contracts: list[Path], out: Path,
     worker processes; rows in the order of the contracts."""
     first, last = month_of(month)
     if not facts_root.is_dir():
-        raise UserError("facts root not found", file=facts_root, field="--facts-root",
-                        valid="a folder with one facts folder per contract, e.g. examples/")
+        raise UserError("找不到事实根目录", file=facts_root, field="--facts-root",
+                        valid=FACTS_ROOT)
     present = [path for path in contracts if (facts_root / path.stem).is_dir()]
     rows: dict[str, list[Closed]] = {path.stem: [Closed(path.stem, note="无事实目录，未结算")]
                                      for path in contracts if path not in present}

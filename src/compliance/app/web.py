@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException
 
 from compliance.model import money, sourceyaml
 from compliance.render import pdf
@@ -41,6 +42,7 @@ from compliance.paths import CONTRACTS_DIR
 from compliance.views.whatif import (Addition, addition_bounds, check_addition, month_statement, parse_addition,
                                      preview)
 from compliance.model.periods import period as period_of
+from compliance.model.suggest import did_you_mean
 from compliance.model.workdays import calendar
 
 ENGINE = threading.Lock()
@@ -75,6 +77,13 @@ class Form:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+class NotFound(LookupError):
+    """A contract or a month the address names that is not there; the message says which."""
+
+
+HTTP_STATUS = {404: ("找不到", "没有这个页面"), 405: ("请求方式不对", "本页面不接受这种请求方式")}
+"""The pages the web framework itself refuses, in Chinese (it would answer in English JSON)."""
+
 FACTS_ROOT_VARIABLE = "COMPLIANCE_FACTS_ROOT"
 """How ``compliance serve --workers N`` tells each worker process where the facts are."""
 
@@ -94,8 +103,9 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
 
     def contract_and_book(contract_id: str) -> tuple[LoadedContract, FactsBook]:
         path = contracts_dir / f"{contract_id}.yaml"
-        if contract_id not in contracts():
-            raise LookupError(contract_id)
+        known = contracts()
+        if contract_id not in known:
+            raise NotFound(f"没有这个合同：{contract_id}{did_you_mean(contract_id, known, '；')}")
         loaded = refuse_if_unsound(_contract_at(path, _stamp([path])))
         folder = facts_root / contract_id
         return loaded, _facts_at(folder, _stamp(sourceyaml.yaml_files(folder)), path, _stamp([path]))
@@ -105,11 +115,26 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
 
     @app.exception_handler(LookupError)
     def unknown(request: Request, error: LookupError) -> HTMLResponse:
-        return page("error.html", 404, title="找不到", message=f"没有这个合同或期次：{error}")
+        message = str(error) if isinstance(error, NotFound) else f"没有这个合同或期次：{error}"
+        return page("error.html", 404, title="找不到", message=message)
 
     @app.exception_handler(RequestValidationError)
     def malformed(request: Request, error: RequestValidationError) -> HTMLResponse:
         return page("error.html", 404, title="找不到", message=f"没有这个页面：{request.url.path}")
+
+    @app.exception_handler(HTTPException)
+    def refused_request(request: Request, error: HTTPException) -> HTMLResponse:
+        title, message = HTTP_STATUS.get(error.status_code,
+                                         ("请求有误", f"无法处理此请求（HTTP {error.status_code}）"))
+        response = page("error.html", error.status_code, title=title,
+                        message=f"{message}：{request.url.path}")
+        response.headers.update(error.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    def crashed(request: Request, error: Exception) -> HTMLResponse:
+        return page("error.html", 500, title="内部错误",
+                    message="处理此请求时程序出错，请报告维护人员。")
 
     @app.exception_handler(UserError)
     def refused(request: Request, error: UserError) -> HTMLResponse:
@@ -193,7 +218,7 @@ def _facts_at(folder: Path, stamp: tuple, contract: Path, contract_stamp: tuple)
 
 def _statement(loaded: LoadedContract, book: FactsBook, index: int):
     if not 1 <= index <= loaded.period_count:
-        raise LookupError(f"第 {index} 期")
+        raise NotFound(f"{loaded.contract.short_name}没有第 {index} 期：合同共 {loaded.period_count} 期")
     with ENGINE:
         return loaded, month_statement(loaded, book, index)
 
@@ -229,9 +254,10 @@ def read_form(loaded: LoadedContract, values: dict[str, str]) -> Form:
     if not 1 <= period <= loaded.period_count:
         errors["period"] = f"期次应为 1 至 {loaded.period_count} 的整数"
         period = 1
-    rating = values.get("rating") or None
+    rating = values.get("rating", "").strip() or None
     if rating is not None and rating not in loaded.contract.ratings:
-        errors["rating"] = f"评价应为 {' / '.join(loaded.contract.ratings)} 之一"
+        errors["rating"] = (f"评价应为 {' / '.join(loaded.contract.ratings)} 之一"
+                            f"{did_you_mean(rating, loaded.contract.ratings, '；')}")
     counts = {row["type"]: values.get(f"add_{row['type']}", "").strip() for row in addable(loaded)}
     additions = []
     last_day = period_of(loaded.contract, period).end

@@ -51,8 +51,8 @@ def run_scenarios() -> list[ScenarioRun]:
     return each scenario's outcome."""
     steps = TESTS_DIR / "test_features.py"
     if not steps.is_file():
-        raise UserError("the BDD step definitions are not beside this installation",
-                        file=steps, valid="run from a clone of the repository")
+        raise UserError("本安装旁没有 BDD 场景的步骤定义", file=steps,
+                        valid="在仓库的克隆中运行")
     with tempfile.TemporaryDirectory() as folder:
         results = Path(folder) / "scenarios.json"
         command = [sys.executable, "-m", "pytest", str(steps), "-q", "-p", "no:cacheprovider",
@@ -60,8 +60,8 @@ def run_scenarios() -> list[ScenarioRun]:
                    "-o", "addopts="]
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if not results.is_file():
-            raise UserError("the scenarios could not be run: " + _last_lines(done),
-                            field="pytest", valid="pip install -e '.[test]' (pytest, pytest-bdd)")
+            raise UserError("无法运行场景：" + _last_lines(done),
+                            field="pytest", valid="pip install -e '.[test]'（pytest、pytest-bdd）")
         records = json.loads(results.read_text("utf-8"))
     return [ScenarioRun(r["feature"], r["name"], r["line"], tuple(r["tags"]),
                         r["outcome"] == "passed") for r in records]
@@ -69,7 +69,7 @@ def run_scenarios() -> list[ScenarioRun]:
 
 def _last_lines(done: subprocess.CompletedProcess) -> str:
     lines = (done.stdout + done.stderr).strip().splitlines()
-    return " / ".join(lines[-3:]) or f"pytest exited with status {done.returncode}"
+    return " / ".join(lines[-3:]) or f"pytest 以状态 {done.returncode} 退出"
 
 
 def contract_coverage(loaded: LoadedContract, runs: list[ScenarioRun]) -> dict[str, Any]:
@@ -99,13 +99,14 @@ def contract_coverage(loaded: LoadedContract, runs: list[ScenarioRun]) -> dict[s
 
 
 def summary_text(name: str, summary: dict[str, int]) -> str:
-    """高米店: 76 clauses, 41 money/date/right, 41 covered, 0 failing (and any gaps)."""
-    text = (f"{name}: {summary['clauses']} clauses, {summary['money_date_right']} money/date/right,"
-            f" {summary['covered']} covered, {summary['failing']} failing")
+    """高米店：共 76 条，涉及金钱、期限或权利 21 条，已覆盖 21 条，未通过 0 条（及缺口）."""
+    text = (f"{name}：共 {summary['clauses']} 条，涉及金钱、期限或权利 "
+            f"{summary['money_date_right']} 条，已覆盖 {summary['covered']} 条，"
+            f"未通过 {summary['failing']} 条")
     if summary["uncovered"]:
-        text += f", {summary['uncovered']} without a scenario"
+        text += f"，没有场景 {summary['uncovered']} 条"
     if summary["unknown_tags"]:
-        text += f", {summary['unknown_tags']} tags naming no clause"
+        text += f"，{summary['unknown_tags']} 个标签不指向任何条款"
     return text
 
 

@@ -18,6 +18,7 @@ from compliance.model.arithmetic import Step
 from compliance.model.contract import Contract
 from compliance.errors import UserError
 from compliance.model.fieldtypes import FLAG_LABELS
+from compliance.model.suggest import did_you_mean
 from compliance.engine import waivers
 from compliance.engine.kinds import registry
 from compliance.engine.outcome import TRACE_KEY
@@ -67,9 +68,8 @@ def explain(statement: dict[str, Any], contract: Contract, *, line: int | None =
     events = events_by_id(statement)
     if line is not None:
         if not 1 <= line <= len(deductions):
-            raise UserError(f"the statement has {len(deductions)} deduction lines", field="--line",
-                            valid=f"1..{len(deductions)}" if deductions else "no --line: nothing "
-                            "was deducted")
+            raise UserError(f"本结算单共有 {len(deductions)} 行扣款", field="--line",
+                            valid=f"1..{len(deductions)}" if deductions else "不写 --line：本期没有扣款")
         return [line_node(line, deductions[line - 1], contract, events)]
     numbered = list(enumerate(deductions, start=1))
     flags = statement["flags"]
@@ -77,17 +77,17 @@ def explain(statement: dict[str, Any], contract: Contract, *, line: int | None =
         numbered = [(n, item) for n, item in numbered if item["clause"] == clause]
         flags = [flag for flag in flags if flag["clause"] == clause]
         if not numbered and not flags:
-            raise UserError(f"no line or flag of this statement cites clause {clause}",
-                            field="--clause", valid=_cited(statement) or "none: the statement "
-                            "has no lines or flags")
+            cited = _cited(statement)
+            raise UserError(f"本结算单没有依第 {clause} 条的扣款或标记"
+                            f"{did_you_mean(clause, cited, '；')}", field="--clause",
+                            valid=", ".join(cited) or "无：本结算单没有扣款或标记")
     nodes = [line_node(n, item, contract, events) for n, item in numbered]
     nodes += [flag_node(flag, contract, events) for flag in flags]
     return nodes if clause is not None else nodes + [totals_node(statement)]
 
 
-def _cited(statement: dict[str, Any]) -> str:
-    cited = dict.fromkeys(item["clause"] for item in statement["deductions"] + statement["flags"])
-    return ", ".join(cited)
+def _cited(statement: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(item["clause"] for item in statement["deductions"] + statement["flags"]))
 
 
 def line_node(number: int, item: dict[str, Any], contract: Contract,

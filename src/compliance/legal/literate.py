@@ -14,6 +14,7 @@ from compliance.errors import UserError
 from compliance.model.fieldtypes import EFFECT_LABELS
 from compliance.engine.kinds import registry
 from compliance.model.numbering import clause_order
+from compliance.model.suggest import did_you_mean
 from compliance.paths import FEATURES_DIR, ROOT
 
 STRUCTURE = {"term": "服务期限", "fees": "月服务费", "total_price": "合同总价款", "payment": "支付周期",
@@ -25,8 +26,9 @@ def show(loaded: LoadedContract, clause_prefix: str | None = None) -> list[str]:
     contract = loaded.contract
     clauses = [c for c in contract.clauses if clause_prefix is None or _under(c.id, clause_prefix)]
     if not clauses:
-        raise UserError(f"the contract has no clause {clause_prefix}", field="--clause",
-                        valid=", ".join(c.id for c in contract.clauses[:12]) + " …")
+        ids = [c.id for c in contract.clauses]
+        raise UserError(f"合同没有第 {clause_prefix} 条{did_you_mean(clause_prefix or '', ids, '；')}",
+                        field="--clause", valid=", ".join(ids[:12]) + " …")
     scenarios = scenario_names(contract.id)
     lines = _heading(loaded)
     for clause in sorted(clauses, key=lambda c: clause_order(c.id)):

@@ -16,7 +16,7 @@ RESULTS = pytest.StashKey[list]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--scenario-results", default=None, metavar="FILE",
-                     help="write each BDD scenario's feature, name, tags and outcome to FILE")
+                     help="把每个 BDD 场景的 feature、名称、标签和结果写入 FILE（JSON）")
 
 
 def pytest_configure(config: pytest.Config) -> None:

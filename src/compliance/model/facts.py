@@ -21,7 +21,9 @@ from compliance.model import sourceyaml
 from compliance.model import validation
 from compliance.errors import UserError
 from compliance.model.contract import EventField
-from compliance.model.fieldtypes import MAX_COUNT, MAX_DAYS, Day, Money, Strict
+from compliance.model.fieldtypes import MAX_COUNT, MAX_DAYS, Day, Money, Strict, Trimmed
+from compliance.model.numbering import normalise_clause_id
+from compliance.model.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from compliance.engine.loading import LoadedContract
@@ -46,16 +48,19 @@ EVENT_FIELDS = frozenset(get_args(EventField))
 class Event(Strict):
     """One recorded occurrence: a 0-point order, a timeout, a delay of N days, an advance."""
 
-    type: str
+    # The names typed by hand (type, ref, clause, deliverable) are read without the spaces
+    # around them, full-width ones included; a clause is read as the contract numbers it
+    # (``第6.7条``, ``五（二）1`` → ``6.7``, ``五(二)1``).
+    type: Trimmed
     date: Day
     count: int = Field(default=1, ge=1, le=MAX_COUNT)
     days: int | None = Field(default=None, ge=1, le=MAX_DAYS)
     amount: Money | None = None
     tranche: int | None = Field(default=None, ge=1, le=MAX_COUNT)
-    deliverable: str | None = None
+    deliverable: Trimmed | None = None
     staff: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     """How many staff a staffing fact concerns (规自委 2.1: 缺员人数)."""
-    clause: str | None = None
+    clause: Trimmed | None = None
     """The clause a penalty claim or a termination is made under (规自委 6.1, 酒仙桥 6.7)."""
     accepted: bool | None = None
     """Whether a document was accepted (an invoice rejected as 不合格 is ``false``: it meets
@@ -66,7 +71,7 @@ class Event(Strict):
     ended: Day | None = None
     """The day a cause that held a payment back ended (城北 四(六): 资金到位之日); left out while
     it lasts."""
-    ref: str | None = None
+    ref: Trimmed | None = None
     note: str | None = None
 
     @field_validator("type")
@@ -74,9 +79,16 @@ class Event(Strict):
     def _declared_type(cls, value: str, info: ValidationInfo) -> str:
         declared = info.context["contract"].event_types
         if value not in declared:
-            raise ValueError(f"没有这种事件类型：{value!r}；可用的类型："
+            raise ValueError(f"没有这种事件类型：{value!r}；{did_you_mean(value, declared)}可用的类型："
                              + ", ".join(f"{name} ({spec.label})" for name, spec in declared.items()))
         return value
+
+    @field_validator("clause")
+    @classmethod
+    def _contract_numbering(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        return normalise_clause_id(value, _clause_ids(info.context["contract"]))
 
     @model_validator(mode="after")
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
@@ -97,7 +109,8 @@ class Event(Strict):
             raise ValueError(f"结束日 ended {self.ended} 早于原因发生日 {self.date}")
         known = [d.id for d in contract.deliverables]
         if self.deliverable is not None and self.deliverable not in known:
-            raise ValueError(f"没有这项服务成果：{self.deliverable!r}；可用：{'、'.join(known)}")
+            raise ValueError(f"没有这项服务成果：{self.deliverable!r}；"
+                             f"{did_you_mean(self.deliverable, known)}可用：{'、'.join(known)}")
         tranches = info.context["tranches"]
         if self.tranche is not None and self.tranche not in tranches:
             raise ValueError(f"合同没有第 {self.tranche} 次付款；可用："
@@ -109,18 +122,27 @@ class Event(Strict):
         grounds = info.context["grounds"].get(self.type, [])
         if grounds and self.clause not in grounds and (len(grounds) > 1 or self.clause is not None):
             raise ValueError(f"{self.type}（{spec.label}）须写明所依据的条款 clause；"
-                             f"可用条款：{'、'.join(grounds)}")
+                             f"{did_you_mean(self.clause or '', grounds)}可用条款：{'、'.join(grounds)}")
+        clauses = _clause_ids(contract)
+        if self.clause is not None and self.clause not in clauses:
+            raise ValueError(f"合同没有第 {self.clause} 条；{did_you_mean(self.clause, clauses)}"
+                             "请按合同的编号书写，如 6.7 或 五(二)1")
         if (spec.requires or spec.optional) and self.count != 1:
             raise ValueError(f"{self.type}（{spec.label}）每次单独记录一条事件，"
                              "不写 count")
         return self
 
 
+def _clause_ids(contract) -> list[str]:
+    return [clause.id for clause in contract.clauses]
+
+
 def _check_claim(event: Event, exposures: dict[str, list[Decimal]]) -> None:
     """A claim names a clause that grants a penalty, and claims at most that penalty."""
     amounts = exposures.get(event.clause or "")
     if not amounts:
-        raise ValueError(f"第 {event.clause} 条没有甲方可主张的违约金；可用："
+        raise ValueError(f"第 {event.clause} 条没有甲方可主张的违约金；"
+                         f"{did_you_mean(event.clause or '', exposures)}可用："
                          + ("、".join(exposures) or "本合同没有"))
     if event.amount is None and len(amounts) > 1:
         raise ValueError(f"第 {event.clause} 条的违约金为 "
@@ -134,7 +156,8 @@ def _check_waiver(event: Event, contract) -> None:
     """A waiver names a clause that moves money and gives its reason."""
     money_clauses = [clause.id for clause in contract.clauses if clause.effect == "money" and clause.rules]
     if event.clause not in money_clauses:
-        raise ValueError(f"第 {event.clause} 条不产生可放弃的扣款；可用："
+        raise ValueError(f"第 {event.clause} 条不产生可放弃的扣款；"
+                         f"{did_you_mean(event.clause or '', money_clauses)}可用："
                          + "、".join(money_clauses))
     if not (event.note or "").strip():
         raise ValueError("claim_waived 须在 note 中写明放弃或撤回的理由")
@@ -143,11 +166,11 @@ def _check_waiver(event: Event, contract) -> None:
 class PeriodFacts(Strict):
     """The facts of one contract month."""
 
-    contract: str
+    contract: Trimmed
     period: int | Literal["after"]
     """The contract month, or ``after`` for what happens once the term is over
     (a final payment, a late acceptance)."""
-    rating: str | None = None
+    rating: Trimmed | None = None
     events: list[Event] = []
 
     @field_validator("contract")
@@ -163,7 +186,8 @@ class PeriodFacts(Strict):
     def _known_rating(cls, value: str | None, info: ValidationInfo) -> str | None:
         ratings = info.context["contract"].ratings
         if value is not None and value not in ratings:
-            raise ValueError(f"没有这个评价等级：{value!r}；可用：{' | '.join(ratings)}")
+            raise ValueError(f"没有这个评价等级：{value!r}；{did_you_mean(value, ratings)}"
+                             f"可用：{' | '.join(ratings)}")
         return value
 
 

@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from compliance.model.suggest import did_you_mean
+
 FLAG_LABELS = {
     "interview": "专项约谈",
     "rectification": "要求整改",
@@ -97,6 +99,15 @@ def _day(value: Any) -> Any:
     return value
 
 
+def _trim(value: Any) -> Any:
+    """Text without the spaces around it: ASCII, tabs and the full-width space (U+3000) an
+    input method types."""
+    return value.strip() if isinstance(value, str) else value
+
+
+Trimmed = Annotated[str, BeforeValidator(_trim)]
+"""A name or reference typed by hand (an event type, a ref, a clause, a rating): the spaces
+around it are not part of it."""
 Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places),
                   WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT),
                                   "description": "金额（元），最多两位小数"})]
@@ -117,7 +128,7 @@ def _declared(kind: str):
             if unknown:
                 raise ValueError(
                     f"{'、'.join(unknown)} 未在合同的 {kind} 中声明"
-                    f"（已声明：{'、'.join(declared)}）"
+                    f"{did_you_mean(unknown[0], declared)}（已声明：{'、'.join(declared)}）"
                 )
         return value
 
@@ -150,10 +161,11 @@ class FlagSpec(Strict):
     def _exposure_has_amount(self) -> "FlagSpec":
         exposure = self.kind == "penalty_exposure"
         if exposure and (self.rate is None or self.base is None):
-            raise ValueError("a penalty_exposure flag gives rate and base (the penalty the "
-                             "buyer may claim)")
+            raise ValueError("penalty_exposure（甲方可主张违约金）标记须写明 rate 和 base"
+                             "（甲方可主张的违约金）")
         if not exposure and (self.rate is not None or self.base is not None):
-            raise ValueError(f"only penalty_exposure flags carry rate and base, not {self.kind}")
+            raise ValueError(f"只有 penalty_exposure 标记带 rate 和 base，{self.kind}"
+                             f"（{FLAG_LABELS[self.kind]}）不带")
         return self
 
 

@@ -28,8 +28,8 @@ class QuoteLine(Strict):
     def _multiplies(self) -> "QuoteLine":
         computed = self.unit_price * self.quantity
         if computed != self.amount:
-            raise ValueError(f"quote line {self.id}: {self.quantity} × {money.grouped(self.unit_price)}"
-                             f" = {money.grouped(computed)}, but the table states "
+            raise ValueError(f"报价表第 {self.id} 行：{self.quantity} × {money.grouped(self.unit_price)}"
+                             f" = {money.grouped(computed)}，但表中写的是 "
                              f"{money.grouped(self.amount)}")
         return self
 
@@ -44,8 +44,8 @@ class QuoteYear(Strict):
     def _adds_up(self) -> "QuoteYear":
         computed = sum((line.amount for line in self.lines), Decimal("0"))
         if computed != self.subtotal:
-            raise ValueError(f"quote year {self.id}: lines add up to {money.grouped(computed)}, "
-                             f"but the table states a subtotal of {money.grouped(self.subtotal)}")
+            raise ValueError(f"报价表 {self.id} 年度：各行合计 {money.grouped(computed)}，"
+                             f"但表中写的小计是 {money.grouped(self.subtotal)}")
         return self
 
 
@@ -60,11 +60,11 @@ class QuoteTable(Strict):
     def _adds_up(self) -> "QuoteTable":
         computed = sum((year.subtotal for year in self.years), Decimal("0"))
         if computed != self.total:
-            raise ValueError(f"quote subtotals add up to {money.grouped(computed)}, but the table "
-                             f"states a total of {money.grouped(self.total)}")
+            raise ValueError(f"报价表各年度小计合计 {money.grouped(computed)}，"
+                             f"但表中写的总计是 {money.grouped(self.total)}")
         ids = self.line_ids()
         if len(set(ids)) != len(ids):
-            raise ValueError("quote line ids must be unique")
+            raise ValueError("报价表各行的 id 不得重复")
         return self
 
     def lines_by_id(self) -> dict[str, QuoteLine]:

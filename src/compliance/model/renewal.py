@@ -40,23 +40,23 @@ def check_renewals(limits: RenewalLimits | None, renewals: list[Renewal], term: 
     if not renewals:
         return
     if limits is None:
-        raise ValueError("renewals are encoded but the contract states no renewal_limits")
-    where = f"(clause {limits.clause})"
+        raise ValueError("编码了续签（renewals），但合同没有写续签限制 renewal_limits")
+    where = f"（第 {limits.clause} 条）"
     if len(renewals) > limits.max_renewals:
-        raise ValueError(f"{len(renewals)} renewals; at most {limits.max_renewals} allowed {where}")
+        raise ValueError(f"续签 {len(renewals)} 次；至多 {limits.max_renewals} 次{where}")
     latest_end = month_boundary(term.start, 12 * limits.max_total_years) - timedelta(days=1)
     previous_end: date = term.end
     ceiling = money.fen(original * (1 + limits.max_increase))
     for number, renewal in enumerate(renewals, start=1):
         if renewal.start != previous_end + timedelta(days=1) or renewal.end <= renewal.start:
-            raise ValueError(f"renewal {number} must run from {previous_end + timedelta(days=1)} "
-                             f"(the day after the previous term) to a later end date")
+            raise ValueError(f"第 {number} 次续签须自 {previous_end + timedelta(days=1)}"
+                             "（上一期限届满次日）起算，且结束日晚于开始日")
         if renewal.end > latest_end:
-            raise ValueError(f"renewal {number} ends {renewal.end}; the total service term may not "
-                             f"exceed {limits.max_total_years} years (last day {latest_end}) {where}")
+            raise ValueError(f"第 {number} 次续签至 {renewal.end}；总服务期限不得超过 "
+                             f"{limits.max_total_years} 年（最后一日 {latest_end}）{where}")
         if renewal.amount > ceiling:
-            raise ValueError(f"renewal {number} amount {money.grouped(renewal.amount)} exceeds the "
-                             f"original {money.grouped(original)} by more than "
-                             f"{money.percent(limits.max_increase)} (at most "
-                             f"{money.grouped(ceiling)}) {where}")
+            raise ValueError(f"第 {number} 次续签金额 {money.grouped(renewal.amount)} 比原合同金额 "
+                             f"{money.grouped(original)} 增加超过 "
+                             f"{money.percent(limits.max_increase)}（至多 "
+                             f"{money.grouped(ceiling)}）{where}")
         previous_end = renewal.end

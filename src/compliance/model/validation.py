@@ -46,6 +46,8 @@ _MESSAGES = {
     "model_attributes_type": "须是映射（键: 值）", "decimal_type": "须是数字",
     "frozen_set_type": "须是列表", "set_type": "须是列表", "tuple_type": "须是列表",
     "date_from_datetime_inexact": "须是日期，不带时刻",
+    "float_type": "须是数字", "float_parsing": "须是数字", "decimal_parsing": "须是数字",
+    "none_required": "须留空", "enum": "不是可用的值",
 }
 """What pydantic's error types say, in the words a clerk reads."""
 
@@ -63,6 +65,11 @@ def _describe(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str |
         return f"须{bound} {limit}（此处为 {error.get('input')!r}）", None
     if kind == "string_pattern_mismatch":
         return f"格式不对：{error.get('input')!r}", None
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        unit = "个字符" if kind.startswith("string") else "项"
+        if kind.endswith("short"):
+            return f"至少 {context.get('min_length')} {unit}", None
+        return f"至多 {context.get('max_length')} {unit}", None
     if kind == "literal_error":
         return f"不是可用的值：{error.get('input')!r}", context.get("expected")
     if kind == "value_error":

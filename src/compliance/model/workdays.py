@@ -107,8 +107,8 @@ class WorkCalendar:
     def schedule(self, year: int) -> YearSchedule:
         if year not in self.years:
             known = ", ".join(str(y) for y in sorted(self.years))
-            raise UserError(f"no working-day calendar for {year}", field="calendar",
-                            valid=f"years {known}; add {year} with a calendar file (see README)")
+            raise UserError(f"没有 {year} 年的工作日日历", field="calendar",
+                            valid=f"{known} 年；{year} 年可用 --calendar 日历文件补充（见 README）")
         return self.years[year]
 
     def is_working_day(self, day: date) -> bool:

@@ -75,18 +75,35 @@ class _Statement(_Read):
     owed_by_buyer: AMOUNT | None = None
 
 
+_JSON_PROBLEMS = {
+    "Expecting value": "此处缺少值",
+    "Expecting property name enclosed in double quotes": "键须用英文双引号括起",
+    "Expecting ',' delimiter": "缺少逗号 ,",
+    "Expecting ':' delimiter": "缺少冒号 :",
+    "Unterminated string starting at": "字符串没有结束的引号",
+    "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义 \\",
+    "Invalid \\uXXXX escape": "无效的转义 \\uXXXX",
+    "Extra data": "JSON 结束后还有多余的内容",
+}
+"""What Python's JSON reader reports, in the words of the other errors here."""
+
+STATEMENT_FILE = "compliance settle 写出的 .json 结算单"
+
+
 def read_statement(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise UserError("statement file not found", file=path,
-                        valid="a .json statement written by compliance settle")
+        raise UserError("找不到结算单文件", file=path, valid=STATEMENT_FILE)
     try:
         document = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as error:
-        raise UserError(f"not JSON: {error.msg}", file=path, line=error.lineno) from None
+        problem = _JSON_PROBLEMS.get(error.msg, error.msg)
+        raise UserError(f"不是有效的 JSON（第 {error.colno} 列）：{problem}", file=path,
+                        line=error.lineno, valid=STATEMENT_FILE) from None
     except UnicodeDecodeError:
-        raise UserError("not a UTF-8 text file", file=path, valid="a .json statement") from None
+        raise UserError("不是 UTF-8 文本文件", file=path, valid=STATEMENT_FILE) from None
     except RecursionError:
-        raise UserError("嵌套过深，不是结算单", file=path, valid="a .json statement") from None
+        raise UserError("嵌套过深，不是结算单", file=path, valid=STATEMENT_FILE) from None
     schema = document.get("schema") if isinstance(document, dict) else None
     if schema not in STATEMENT_SCHEMAS:
         raise UserError(f"不是本版本能读取的结算单（schema {schema!r}）：请用 compliance settle "
@@ -100,6 +117,6 @@ def same_span(before: dict[str, Any], after: dict[str, Any], after_path: Path) -
     """Both statements settle the same contract and span; otherwise a diff means nothing."""
     one, other = (before["contract"], span_label(before)), (after["contract"], span_label(after))
     if one != other:
-        raise UserError(f"settles {other[0]} {other[1]}, but the first statement settles "
+        raise UserError(f"这张结算单结算的是 {other[0]} {other[1]}，第一张结算的是 "
                         f"{one[0]} {one[1]}", file=after_path,
-                        valid="two statements of the same contract and span")
+                        valid="同一合同、同一期间的两张结算单")

@@ -21,6 +21,7 @@ from compliance.engine.kinds.base import Rule
 from compliance.engine.schedule import payment_schedule
 from compliance.views.statement import fingerprint, header, with_events
 from compliance.engine.term import TermView
+from compliance.model.suggest import did_you_mean
 from compliance.model.workdays import WorkCalendar
 
 
@@ -33,17 +34,26 @@ def termination_rule(loaded: LoadedContract, clause: str, by: str | None) -> Rul
     grounds = sorted({ground for rule in rules for ground in (rule.clause, *rule.params.grounds)})
     mine = [rule for rule in rules if clause in (rule.clause, *rule.params.grounds)]
     if not mine:
-        raise UserError(f"clause {clause} of {loaded.contract.id} is not a ground for terminating "
-                        "the contract", field="--reason", valid=", ".join(grounds) or "none")
-    parties = [rule.params.party for rule in mine]
+        raise UserError(f"第 {clause} 条不是{loaded.contract.short_name}（{loaded.contract.id}）"
+                        f"可据以解除合同的条款{did_you_mean(clause, grounds, '；')}",
+                        field="--reason", valid="、".join(grounds) or "本合同没有")
+    parties = [rule.params.party for rule in mine if rule.params.party]
     if by is None and len(mine) > 1:
-        raise UserError(f"clause {clause} may be invoked by either party: say who terminates",
-                        field="--by", valid=" or ".join(p for p in parties if p))
+        raise UserError(f"第 {clause} 条甲乙双方均可援引：请用 --by 写明由哪一方解除",
+                        field="--by", valid=_parties(parties))
     chosen = [rule for rule in mine if by is None or rule.params.party in (by, None)]
     if not chosen:
-        raise UserError(f"under clause {clause} only {', '.join(p for p in parties if p)} may "
-                        "terminate", field="--by", valid=" or ".join(p for p in parties if p))
+        raise UserError(f"依第 {clause} 条只有{'、'.join(PARTIES[p] for p in parties)}可以解除合同",
+                        field="--by", valid=_parties(parties))
     return chosen[0]
+
+
+PARTIES = {"vendor": "乙方", "buyer": "甲方"}
+"""Who ``--by`` names: the vendor (乙方) or the buyer (甲方)."""
+
+
+def _parties(parties: list[str]) -> str:
+    return "或 ".join(f"{party}（{PARTIES[party]}）" for party in parties)
 
 
 def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, on: date,
@@ -52,7 +62,7 @@ def termination_statement(loaded: LoadedContract, book: FactsBook, clause: str, 
     """The termination statement for ending the contract on ``on`` under ``clause``."""
     contract = loaded.contract
     if not contract.term.start <= on <= contract.term.end:
-        raise UserError(f"{on} is outside the term", field="--on",
+        raise UserError(f"{on} 不在合同期内", field="--on",
                         valid=f"{contract.term.start}..{contract.term.end}")
     rule = termination_rule(loaded, clause, by)
     lines = _deductions(loaded, book, on, calendar)

@@ -24,6 +24,7 @@ from compliance.model.facts import Event, FactsBook, FactsFile, PeriodFacts, Rec
 from compliance.model.fieldtypes import MAX_AMOUNT, MAX_COUNT, MAX_DAYS
 from compliance.model.periods import cycle as cycle_of
 from compliance.model.periods import period as period_of
+from compliance.model.suggest import did_you_mean
 from compliance.views.statement import cycle_statement, period_statement
 from compliance.account.build import NO_FACTS
 
@@ -66,7 +67,8 @@ def hypothetical_book(loaded: LoadedContract, book: FactsBook, index: int,
     if recorded is not None and not supposed:
         return book
     if rating is not None and rating not in contract.ratings:
-        raise UserError(f"没有这个评价等级：{rating!r}", field="--rating",
+        raise UserError(f"没有这个评价等级：{rating!r}{did_you_mean(rating, contract.ratings, '；')}",
+                        field="--rating",
                         valid=" | ".join(contract.ratings) or "本合同不设评价等级")
     last_day = period_of(contract, index).end
     extra = tuple(RecordedEvent(check_addition(loaded, addition, last_day), index,
@@ -143,7 +145,8 @@ def check_addition(loaded: LoadedContract, addition: Addition, day) -> Event:
     contract = loaded.contract
     spec = contract.event_types.get(addition.type)
     if spec is None:
-        raise UserError(f"没有这种事件类型：{addition.type!r}", field="--add",
+        raise UserError(f"没有这种事件类型：{addition.type!r}"
+                        f"{did_you_mean(addition.type, contract.event_types, '；')}", field="--add",
                         valid=", ".join(f"{name} ({s.label})" for name, s in
                                         contract.event_types.items()))
     document: dict = {"type": addition.type, "date": day}
