@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.account.entry import KIND_LABELS, Entry
-from compliance.engine.evaluation import settle_period_outcome
+from compliance.engine.evaluation import remembering, settle_period_outcome
 from compliance.engine.loading import LoadedContract
 from compliance.engine.outcome import Line
 from compliance.engine.kinds.termination_settlement import Settlement
@@ -70,6 +70,12 @@ class Account:
 def contract_account(loaded: LoadedContract, book: FactsBook, as_of: date,
                      calendar: WorkCalendar) -> Account:
     """The account of ``loaded`` as of the end of ``as_of``."""
+    with remembering():
+        return _account(loaded, book, as_of, calendar)
+
+
+def _account(loaded: LoadedContract, book: FactsBook, as_of: date,
+             calendar: WorkCalendar) -> Account:
     known = book.as_of(as_of, loaded.contract)
     entries = _tranche_entries(loaded, book, as_of, calendar) if loaded.tranches \
         else _monthly_entries(loaded, known, as_of)

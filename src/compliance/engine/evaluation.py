@@ -22,12 +22,22 @@ The term, for payment tranches (``judge_term``):
    unless excused.
 
 This module only counts and sums; every decision is a rule's.
+
+Only the facts some rule could match are built and asserted (``rete``): a month's events of
+types no condition names (the counted 0-point orders of 高米店) reach the rules through their
+counters alone, and the counters carry their events (the trace) and refs outside the engine.
+
+Within :func:`remembering` (a ledger, a schedule, the waivers of one month), a month settled
+again on the very same facts (the same event objects, ratings, files and day of judgement) is
+not settled again: its outcome is reused.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from compliance.model import money
 from compliance.engine import rete
@@ -35,7 +45,7 @@ from compliance.engine import waivers
 from compliance.engine.loading import LoadedContract
 from compliance.model.facts import FactsBook
 from compliance.engine.kinds import registry
-from compliance.engine.kinds.base import Rule, event_trace
+from compliance.engine.kinds.base import Rule
 from compliance.model.numbering import clause_order
 from compliance.engine.outcome import Outcome
 from compliance.model.periods import Period, span
@@ -49,6 +59,8 @@ class Evaluator:
         self.loaded = loaded
         self._tally: Tally | None = None
         """The month being settled, while its session runs (a counter's trace reads it)."""
+        self._last: tuple[FactsBook, Period, Tally] | None = None
+        """The last month tallied, for its standings (same book, same month: same tally)."""
         kinds = registry()
         self._modules = {rule.id: kinds[rule.kind].module for rule in loaded.rules}
         engine_rules = [
@@ -58,23 +70,30 @@ class Evaluator:
         ]
         name = f"{loaded.contract.id}-{loaded.digest[:16]}"
         self._ruleset = rete.compile_ruleset(name, engine_rules)
-        self._counters = [
-            (rule, spec) for rule in loaded.rules
-            for spec in getattr(self._modules[rule.id], "counters", lambda r: [])(rule)
-        ]
+        self._counters = self._counters_of(loaded)
+        self._specs: dict[tuple[str, str], tuple[Rule, Any]] = {}
+        """Each counter by its rule and name."""
+        for rule, spec in self._counters:
+            self._specs.setdefault((rule.id, spec.name), (rule, spec))
         self._subtotals = sorted({
             prefix for rule in loaded.rules
             for prefix in getattr(self._modules[rule.id], "subtotals", lambda r: [])(rule)
         })
+
+    def _counters_of(self, loaded: LoadedContract) -> list[tuple[Rule, Any]]:
+        """Every counter the rules ask for, with its rule."""
+        return [(rule, spec) for rule in loaded.rules
+                for spec in getattr(self._modules[rule.id], "counters", lambda r: [])(rule)]
 
     def _action(self, rule: Rule):
         module = self._modules[rule.id]
         return lambda matched: module.then(rule, self._with_items(matched))
 
     def _with_items(self, matched: dict[str, Any]) -> dict[str, Any]:
-        """Matched counters with the events they counted (their trace), kept out of the facts
-        asserted into durable-rules so the engine does not copy every event of the term."""
-        return {alias: {**fact, "items": self._counted(fact["rule"], fact["name"])}
+        """Matched counters with their refs and the events they counted (their trace), kept out
+        of the facts asserted into durable-rules so the engine does not copy every event of
+        the term."""
+        return {alias: {**fact, **self._counted(fact["rule"], fact["name"])}
                 if fact.get("t") == "counter" else fact for alias, fact in matched.items()}
 
     def settle(self, book: FactsBook, period: Period, gross: Decimal,
@@ -82,8 +101,26 @@ class Evaluator:
         """The lines and flags the contract's rules produce for ``period``. A month paid by
         itself is also netted (its balance judged, in the same session); a month paid with its
         cycle or against a tranche is netted there (``judge_balance``)."""
-        tally = _tally(self.loaded, book, period)
-        waived = waivers.waivers_in(tally.events, period.index)
+        tally = self._tally_of(book, period)
+        known = _remembered.get()
+        key = None
+        if known is not None:
+            key = (id(self), period, gross, paid_alone, tally.as_of,
+                   tuple(index for index in sorted(book.files) if index < period.index),
+                   tuple(book.rating(n) for n in range(1, period.index + 1)),
+                   tuple(map(id, tally.events)))
+            if key in known:
+                return _copy(known[key][1])
+        with remembering():
+            outcome = self._settle(book, tally, gross, paid_alone)
+        if known is not None:
+            known[key] = (tally.events, outcome)  # the events pin the ids in the key
+            return _copy(outcome)
+        return outcome
+
+    def _settle(self, book: FactsBook, tally: Tally, gross: Decimal, paid_alone: bool) -> Outcome:
+        period = tally.period
+        waived = waivers.waivers_in(tally.in_scope((waivers.KIND,), "period"), period.index)
         earlier = self._earlier_lines(book, period) if waived else []
         self._tally = tally
         session = self._ruleset.session()
@@ -96,7 +133,22 @@ class Evaluator:
                     [_balance(gross, outcome.deductions())])))
         finally:
             session.close()
+            self._tally = None
         return in_reading_order(outcome)
+
+    def _tally_of(self, book: FactsBook, period: Period) -> Tally:
+        """The month's tally; the one just made, if it was for this book and month (a statement
+        settles the month, then reads its standings)."""
+        last = self._last
+        if last is not None and last[0] is book and last[1] == period:
+            return last[2]
+        tally = _tally(self.loaded, book, period)
+        self._last = (book, period, tally)
+        return tally
+
+    def wants_event(self, event_type: str) -> bool:
+        """Whether some rule could match an event of ``event_type`` as a fact (``rete``)."""
+        return self._ruleset.wants({"t": "event", "type": event_type})
 
     def _earlier_lines(self, book: FactsBook, period: Period) -> list:
         """The lines of every earlier month with facts, for the waivers of ``period``."""
@@ -141,40 +193,40 @@ class Evaluator:
             {"t": "rating", "period": n, "tier": book.rating(n), "current": int(n == period.index)}
             for n in range(1, period.index + 1) if book.rating(n) is not None
         ]
-        facts += [event.as_fact(period.index) for event in tally.events
-                  if event.period == period.index]
+        wanted = tuple(name for name in tally.types() if self.wants_event(name))
+        facts += [event.as_fact(period.index) for event in tally.in_scope(wanted, "period")]
         facts += [fact for rule in self.loaded.rules
                   for fact in self._hook(rule, "facts", lambda r, t: [])(rule, tally)]
         return facts
 
     def _counter(self, rule: Rule, spec, tally: Tally) -> dict[str, Any]:
-        """Occurrences counted per scope for one rule."""
-        scopes = {scope: tally.in_scope(spec.event_types, scope) for scope in ("period", "cycle", "term")}
-        now = scopes["period"]
-        counts = {scope: sum(e.event.count for e in group) for scope, group in scopes.items()}
+        """Occurrences counted per scope for one rule. Its refs and trace are not asserted (no
+        condition tests them, and they are as many as the events): ``_counted`` adds them to
+        the counter a rule matched."""
+        totals = {scope: tally.totals(spec.event_types, scope) for scope in ("period", "cycle", "term")}
+        counts = {scope: count for scope, (count, _) in totals.items()}
         return {
             "t": "counter", "rule": rule.id, "name": spec.name, **counts,
             "before": counts["term"] - counts["period"],
-            **{f"amount_{scope}_fen": sum(money.to_fen_int(e.event.amount) for e in group
-                                          if e.event.amount is not None)
-               for scope, group in scopes.items()},
-            "refs": sorted(e.event.ref for e in now if e.event.ref),
+            **{f"amount_{scope}_fen": fen for scope, (_, fen) in totals.items()},
         }
 
-    def _counted(self, rule_id: str, name: str) -> list[dict[str, Any]]:
-        """The trace of a counter of the month being settled: the events of the scope the
-        rule counts over (4.6.4: the payment cycle; 4.6.3: the term)."""
-        rule, spec = next((r, c) for r, c in self._counters if r.id == rule_id and c.name == name)
+    def _counted(self, rule_id: str, name: str) -> dict[str, list]:
+        """What a matched counter of the month being settled carries besides its counts: the
+        refs of the month's events (sorted), and its trace, the events of the scope the rule
+        counts over (4.6.4: the payment cycle; 4.6.3: the term)."""
+        rule, spec = self._specs[rule_id, name]
         tally = self._tally
-        return [event_trace(e.as_fact(tally.period.index))
-                for e in tally.in_scope(spec.event_types, getattr(rule.params, "scope", "period"))]
+        scope = getattr(rule.params, "scope", "period")
+        return {"refs": tally.refs(spec.event_types),
+                "items": tally.traces(tally.in_scope(spec.event_types, scope))}
 
     def standings(self, book: FactsBook, period: Period, outcome: Outcome) -> list[dict[str, Any]]:
         """Where each threshold and the staffing stand at the end of ``period``, given the
         month's ``outcome`` ("整改要求 7/10", "本月第 4.6 条扣款 17,000.00 / 71,920.00"), in
         reading order: how much headroom is left before each consequence. A claim waived this
         month does not count: the rules judged the month before it was credited."""
-        tally = _tally(self.loaded, book, period)
+        tally = self._tally_of(book, period)
         charged = Outcome(lines=[line for line in outcome.lines if line.type != waivers.KIND])
         found = [standing(rule, tally, charged) for rule in self.loaded.rules
                  if (standing := self._hook(rule, "standing", None)) is not None]
@@ -205,7 +257,8 @@ def _tally(loaded: LoadedContract, book: FactsBook, period: Period) -> Tally:
     """The events through ``period``, judged at the end of the month or at the day the book
     is known to (``FactsBook.as_of``), whichever comes first."""
     as_of = min(book.known_on or period.end, period.end)
-    return Tally(loaded.contract, book.events_through(period.index), period, as_of)
+    return Tally(loaded.contract, book.events_through(period.index), period, as_of,
+                 _remembered.get())
 
 
 def in_reading_order(outcome: Outcome) -> Outcome:
@@ -223,6 +276,30 @@ def _conditions(when: dict | list[dict]) -> list[dict]:
     """A kind's ``when`` gives one durable-rules condition, or several that fire separately
     (their actions tell them apart by the aliases they bind)."""
     return when if isinstance(when, list) else [when]
+
+
+_remembered: ContextVar[dict | None] = ContextVar("remembered_settlements", default=None)
+"""The months settled within the current :func:`remembering` block, by what they were settled on."""
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within the block, a month settled again on the very same facts reuses its outcome (a
+    ledger settles each month for its row, its cycle and the account; a month's waivers read
+    the lines of every earlier month). Blocks nest; the outermost one forgets on leaving."""
+    if _remembered.get() is not None:
+        yield
+        return
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _copy(outcome: Outcome) -> Outcome:
+    """An outcome of its own (its lists), of the same lines, flags and checks (immutable)."""
+    return Outcome(list(outcome.lines), list(outcome.flags), list(outcome.checks))
 
 
 def _merge(results: list[Outcome]) -> Outcome:

@@ -21,7 +21,8 @@ from decimal import Decimal
 from compliance.model import money
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
-from compliance.engine.evaluation import evaluator_for, in_reading_order, settle_period_outcome
+from compliance.engine.evaluation import (evaluator_for, in_reading_order, remembering,
+                                          settle_period_outcome)
 from compliance.model.facts import PAYMENT, FactsBook, RecordedEvent
 from compliance.engine.kinds import registry
 from compliance.engine.kinds import termination_settlement as termination_kind
@@ -102,6 +103,12 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
                      calendar: WorkCalendar) -> Schedule:
     """Every tranche of the contract as of ``as_of``: only what was recorded by the end of that
     (Beijing) day counts."""
+    with remembering():
+        return _payment_schedule(loaded, book, as_of, calendar)
+
+
+def _payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
+                      calendar: WorkCalendar) -> Schedule:
     contract = loaded.contract
     book = book.as_of(as_of, contract)
     events = book.events_through(max(book.files, default=0))
@@ -120,9 +127,9 @@ def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
         _postpone(conditions, states, as_of, calendar)
         return [dict(state.fact(), t="late") for state in dated if state.days_late > 0]
 
-    term = evaluator.judge_term([e.as_fact(0) for e in events], as_of,
-                                [state.fact() for state in dated], evaluator.term_facts(view),
-                                late_facts)
+    judged = [e.as_fact(0) for e in events if evaluator.wants_event(e.event.type)]
+    term = evaluator.judge_term(judged, as_of, [state.fact() for state in dated],
+                                evaluator.term_facts(view), late_facts)
     _allocate(term, states)
     shared = loaded.termination_grounds
     lines = [line for state in states for line in state.outcome.lines]

@@ -2,15 +2,24 @@
 
 Counters for durable-rules, the standing of each threshold on a statement ("整改要求 7/10")
 and the deliverable quotas all count the same way, here.
+
+The events are indexed by month and type once, on first use, and each scope asked for is
+kept: a month of 10,000 events is walked once, not once per counter and scope; within a ledger
+(``shared``) each month's index is made once, not again for every later month. A scope lists
+its events in the order they were recorded (facts file, then line), whatever types it joins.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
+from typing import Any
 
+from compliance.model import money
 from compliance.model.contract import Contract
 from compliance.model.facts import RecordedEvent
-from compliance.model.periods import Period, cycle_index
+from compliance.model.periods import Period
+from compliance.engine.kinds.base import recorded_trace
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,10 @@ class Tally:
     period: Period
     as_of: date
     """The end of the day the month is judged at: its last day once it is over."""
+    shared: dict | None = field(default=None, repr=False, compare=False)
+    """Where the months' indexes are kept across tallies (``evaluation.remembering``), if any."""
+    _kept: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The index and the scopes worked out so far (the events never change once tallied)."""
 
     @property
     def month_over(self) -> bool:
@@ -28,12 +41,130 @@ class Tally:
 
     def in_scope(self, event_types: tuple[str, ...] | list[str], scope: str) -> list[RecordedEvent]:
         """The events of ``event_types`` in the month, its payment cycle, or the term so far."""
-        mine = [e for e in self.events if e.event.type in event_types]
-        if scope == "period":
-            return [e for e in mine if e.period == self.period.index]
-        if scope == "cycle":
-            return [e for e in mine if cycle_index(self.contract, e.period) == self.period.cycle]
-        return mine
+        key = ("scope", tuple(event_types), scope)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = self._select(key[1], scope)
+        return found
 
     def count(self, event_types: tuple[str, ...] | list[str], scope: str) -> int:
-        return sum(e.event.count for e in self.in_scope(event_types, scope))
+        return self.totals(event_types, scope)[0]
+
+    def totals(self, event_types: tuple[str, ...] | list[str], scope: str) -> tuple[int, int]:
+        """The occurrences (``count`` summed) and the amounts (in fen) of ``event_types`` in the
+        scope: what ``in_scope`` lists, added up from each month's sums, made once."""
+        key = ("totals", tuple(event_types), scope)
+        found = self._kept.get(key)
+        if found is None:
+            count = amount = 0
+            names = dict.fromkeys(event_types)
+            for chunk in self._chunks(scope):
+                for name in names:
+                    n, fen = chunk.sums.get(name, (0, 0))
+                    count += n
+                    amount += fen
+            found = self._kept[key] = (count, amount)
+        return found
+
+    def refs(self, event_types: tuple[str, ...] | list[str]) -> list[str]:
+        """The refs of the month's events of ``event_types``, sorted."""
+        key = ("refs", tuple(event_types))
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = sorted(e.event.ref for e in self.in_scope(event_types, "period")
+                                             if e.event.ref)
+        return found
+
+    def types(self) -> list[str]:
+        """The event types recorded, in the order they first appear."""
+        return list(dict.fromkeys(name for chunk in self._chunks("term") for name in chunk.by_type))
+
+    def trace(self, recorded: RecordedEvent) -> dict[str, Any]:
+        """The event as a trace keeps it (``kinds.base.event_trace``), made once per event."""
+        return self.traces([recorded])[0]
+
+    def traces(self, events: list[RecordedEvent]) -> list[dict[str, Any]]:
+        """The traces of ``events`` (``trace``), in their order; within a ``remembering`` block
+        each event's trace is made once for every tally (a term counter's trace lists every
+        month's events again)."""
+        made = self._kept.get("traces")
+        if made is None:
+            made = self._kept["traces"] = ({} if self.shared is None
+                                           else self.shared.setdefault(("tally-traces",), {}))
+        found = []
+        for recorded in events:
+            known = made.get(id(recorded))
+            if known is None:
+                known = made[id(recorded)] = (recorded, recorded_trace(recorded))  # pins the id
+            found.append(known[1])
+        return found
+
+    def _chunks(self, scope: str) -> list["_Chunk"]:
+        """The runs of events of one contract month each, in recorded order, that ``scope``
+        takes in: the month, its payment cycle, or the term so far."""
+        chunks = self._kept.get("chunks")
+        if chunks is None:
+            chunks = self._kept["chunks"] = [_chunk(run, self.shared) for run in _runs(self.events)]
+        if scope == "period":
+            return [chunk for chunk in chunks if chunk.month == self.period.index]
+        if scope == "cycle":
+            cycle, months = self.period.cycle, self.contract.cycle_months
+            return [chunk for chunk in chunks if (chunk.month - 1) // months + 1 == cycle]
+        return chunks
+
+    def _select(self, event_types: tuple[str, ...], scope: str) -> list[RecordedEvent]:
+        names = list(dict.fromkeys(event_types))
+        found: list[RecordedEvent] = []
+        for chunk in self._chunks(scope):
+            groups = [chunk.by_type[name] for name in names if name in chunk.by_type]
+            if len(groups) > 1:
+                groups = [sorted((p for group in groups for p in group), key=itemgetter(0))]
+            found += [e for group in groups for _, e in group]
+        return found
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """The events of one contract month (a run of them in ``Tally.events``), by type with their
+    place in the run, and their occurrences and amount in fen by type."""
+
+    month: int
+    by_type: dict[str, list[tuple[int, RecordedEvent]]]
+    sums: dict[str, tuple[int, int]]
+
+
+def _runs(events: list[RecordedEvent]) -> list[list[RecordedEvent]]:
+    """``events`` cut where the contract month changes (a facts file holds one month)."""
+    runs: list[list[RecordedEvent]] = []
+    month = None
+    for recorded in events:
+        if recorded.period != month or not runs:
+            month = recorded.period
+            runs.append([])
+        runs[-1].append(recorded)
+    return runs
+
+
+def _chunk(run: list[RecordedEvent], shared: dict | None) -> _Chunk:
+    """The chunk of ``run``; within a ``remembering`` block (``shared``), made once for the very
+    same events (a ledger tallies month 1's events again for every later month)."""
+    key = ("tally-chunk", tuple(map(id, run))) if shared is not None else None
+    if key is not None and key in shared:
+        return shared[key][1]
+    by_type: dict[str, list[tuple[int, RecordedEvent]]] = {}
+    sums: dict[str, list[int]] = {}
+    for position, recorded in enumerate(run):
+        event = recorded.event
+        placed = by_type.get(event.type)
+        if placed is None:
+            placed = by_type[event.type] = []
+            sums[event.type] = [0, 0]
+        placed.append((position, recorded))
+        total = sums[event.type]
+        total[0] += event.count
+        if event.amount is not None:
+            total[1] += money.to_fen_int(event.amount)
+    chunk = _Chunk(run[0].period, by_type, {name: (n, fen) for name, (n, fen) in sums.items()})
+    if key is not None:
+        shared[key] = (run, chunk)  # the run pins the ids in the key
+    return chunk

@@ -34,12 +34,28 @@ def waivers_in(events: list[RecordedEvent], period: int) -> list[RecordedEvent]:
 
 def waiver_lines(waivers: list[RecordedEvent], earlier: list[Line], current: list[Line],
                  period: int) -> list[Line]:
-    """One credit line per waiver, given the lines of earlier months and of this month."""
+    """One credit line per waiver, given the lines of earlier months and of this month. Each
+    waiver reads only the lines of its clause (indexed once, in their order), so many waivers
+    over many lines stay linear."""
+    if not waivers:
+        return []
+    before, now = _by_clause(earlier), _by_clause(current)
     made: list[Line] = []
     for waiver in waivers:
-        charged = _charged(waiver, [*earlier, *made]) + _charged(waiver, current, waiver.event.date.isoformat())
-        made.append(_line(waiver, charged, period))
+        clause = waiver.event.clause
+        charged = (_charged(waiver, before.get(clause, []))
+                   + _charged(waiver, now.get(clause, []), waiver.event.date.isoformat()))
+        line = _line(waiver, charged, period)
+        made.append(line)
+        before.setdefault(line.clause, []).append(line)
     return made
+
+
+def _by_clause(lines: list[Line]) -> dict[str, list[Line]]:
+    grouped: dict[str, list[Line]] = {}
+    for line in lines:
+        grouped.setdefault(line.clause, []).append(line)
+    return grouped
 
 
 def _charged(waiver: RecordedEvent, lines: list[Line], by: str | None = None) -> Decimal:

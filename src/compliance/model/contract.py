@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -168,7 +169,8 @@ class Contract(Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
     short_name: str = Field(description="how its users call the contract: 高米店, 规自委朝阳")
-    seed: str
+    seed: str = Field(description="the signed text, relative to contracts/: texts/<id>.txt "
+                      "(personal data redacted as 〔…〕, see contracts/texts/README.md)")
     parties: Parties
     signed: date
     term: Term
@@ -288,13 +290,20 @@ class Contract(Strict):
 
     def periods_in_term(self) -> int | None:
         """How many contract months the term holds, or None if it does not end on a month's eve."""
-        for months in range(1, 121):
-            end = month_boundary(self.term.start, months) - timedelta(days=1)
-            if end == self.term.end:
-                return months
-            if end > self.term.end:
-                return None
-        return None
+        return _months_in(self.term.start, self.term.end)
+
+
+@lru_cache(maxsize=1024)
+def _months_in(start: date, end: date) -> int | None:
+    """The contract months from ``start`` to ``end``, remembered by the two dates (a contract is
+    frozen; statements ask this thousands of times: 酒仙桥's deliverable quotas, every period)."""
+    for months in range(1, 121):
+        last = month_boundary(start, months) - timedelta(days=1)
+        if last == end:
+            return months
+        if last > end:
+            return None
+    return None
 
 
 def resolve_contract_path(argument: str, contracts_dir: Path = CONTRACTS_DIR) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pendulum
@@ -52,8 +53,11 @@ class Cycle:
                 "periods": [period.index for period in self.periods]}
 
 
+@lru_cache(maxsize=8192)
 def month_boundary(anchor: date, months: int) -> date:
-    """``anchor`` + ``months`` calendar months, computed from the anchor (31st → end of month)."""
+    """``anchor`` + ``months`` calendar months, computed from the anchor (31st → end of month).
+    Remembered: a statement asks for the same few boundaries thousands of times (酒仙桥's 13
+    deliverable quotas cut the term into windows for every month settled)."""
     start = pendulum.Date(anchor.year, anchor.month, anchor.day).add(months=months)
     return date(start.year, start.month, start.day)
 

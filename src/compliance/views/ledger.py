@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.model import money
+from compliance.engine.evaluation import remembering
 from compliance.engine.loading import LoadedContract
 from compliance.model.facts import PAYMENT, FactsBook
 from compliance.model.numbering import clause_order
@@ -35,6 +36,14 @@ NOT_DUE_BY_ITSELF = (*PAID_IN_FULL, "terminated")
 
 def ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
            calendar: WorkCalendar) -> dict[str, Any]:
+    """The ledger as of ``as_of``. Its rows, its cycles (or tranches) and its account settle
+    the same months on the same facts: each is settled once (``remembering``)."""
+    with remembering():
+        return _ledger(loaded, book, as_of, calendar)
+
+
+def _ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
+            calendar: WorkCalendar) -> dict[str, Any]:
     contract = loaded.contract
     last = max((n for n in book.files), default=0)
     periods = [p for p in all_periods(contract) if p.index <= last and p.start <= as_of]

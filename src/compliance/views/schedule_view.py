@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.model import money
+from compliance.engine.evaluation import remembering
 from compliance.engine.loading import LoadedContract
 from compliance.model.facts import FactsBook
 from compliance.model.periods import cycle, cycle_count
@@ -28,6 +29,12 @@ SCHEMA = "compliance.schedule/1"
 def schedule_listing(loaded: LoadedContract, book: FactsBook, as_of: date,
                      calendar: WorkCalendar) -> dict[str, Any]:
     """The schedule of ``loaded`` as of ``as_of``."""
+    with remembering():
+        return _listing(loaded, book, as_of, calendar)
+
+
+def _listing(loaded: LoadedContract, book: FactsBook, as_of: date,
+             calendar: WorkCalendar) -> dict[str, Any]:
     contract = loaded.contract
     head = {"schema": SCHEMA, "contract": contract.id, "contract_title": contract.title,
             "as_of": as_of.isoformat()}
