@@ -256,7 +256,10 @@ class FactsBook:
             over = periods.facts_period(contract, facts_file.facts.period).end <= day
             facts = facts_file.facts if over else facts_file.facts.model_copy(update={"rating": None})
             events = tuple(_known(e, day) for e in facts_file.events if e.event.date <= day)
-            files[index] = dataclasses.replace(facts_file, facts=facts, events=events)
+            unchanged = over and len(events) == len(facts_file.events) and all(
+                known is recorded for known, recorded in zip(events, facts_file.events))
+            files[index] = facts_file if unchanged else dataclasses.replace(
+                facts_file, facts=facts, events=events)
         return FactsBook(self.folder, files, day)
 
     def for_period(self, index: int) -> FactsFile:

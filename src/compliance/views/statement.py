@@ -132,16 +132,23 @@ def with_events(statement: dict[str, Any]) -> dict[str, Any]:
     ``to_json``) are rewritten in place; the engine's own lists are not touched."""
     traces = [trace for trace in _traces(statement)
               if any(isinstance(fact, dict) for fact in trace["facts"])]
+    keys: dict[int, str] = {}  # by object: the engine shares one fact dict among its traces
+
+    def key_of(fact: dict[str, Any]) -> str:
+        if id(fact) not in keys:
+            keys[id(fact)] = _fact_key(fact)
+        return keys[id(fact)]
+
     found: dict[str, dict[str, Any]] = {}
     for trace in traces:
         for fact in trace["facts"]:
             if isinstance(fact, dict):
-                found.setdefault(_fact_key(fact), fact)
+                found.setdefault(key_of(fact), fact)
     ordered = sorted(found.items(), key=lambda item: _source_order(item[1]))
     first = len(statement.get("events", [])) + 1
     ids = {key: EVENT_ID.format(number) for number, (key, _) in enumerate(ordered, start=first)}
     for trace in traces:
-        trace["facts"] = [ids[_fact_key(fact)] if isinstance(fact, dict) else fact
+        trace["facts"] = [ids[key_of(fact)] if isinstance(fact, dict) else fact
                           for fact in trace["facts"]]
     events = [*statement.get("events", []),
               *({"id": ids[key], **fact} for key, fact in ordered)]
