@@ -94,9 +94,10 @@ class Event(Strict):
     def _fields_of_type(self, info: ValidationInfo) -> "Event":
         contract = info.context["contract"]
         spec = contract.event_types[self.type]
+        required, allowed = info.context["fields"][self.type]
         given = {field for field in self.model_fields_set & EVENT_FIELDS
                  if getattr(self, field) is not None}
-        missing, extra = sorted(set(spec.requires) - given), sorted(given - set(spec.requires + spec.optional))
+        missing, extra = sorted(required - given), sorted(given - allowed)
         if missing:
             raise ValueError(f"{self.type}（{spec.label}）须写明 {missing[0]}")
         if extra:
@@ -107,7 +108,7 @@ class Event(Strict):
             raise ValueError(f"送达日 received {self.received} 早于发出日 {self.date}")
         if self.ended is not None and self.ended < self.date:
             raise ValueError(f"结束日 ended {self.ended} 早于原因发生日 {self.date}")
-        known = [d.id for d in contract.deliverables]
+        known = [d.id for d in contract.deliverables] if self.deliverable is not None else []
         if self.deliverable is not None and self.deliverable not in known:
             raise ValueError(f"没有这项服务成果：{self.deliverable!r}；"
                              f"{did_you_mean(self.deliverable, known)}可用：{'、'.join(known)}")
@@ -123,7 +124,7 @@ class Event(Strict):
         if grounds and self.clause not in grounds and (len(grounds) > 1 or self.clause is not None):
             raise ValueError(f"{self.type}（{spec.label}）须写明所依据的条款 clause；"
                              f"{did_you_mean(self.clause or '', grounds)}可用条款：{'、'.join(grounds)}")
-        clauses = _clause_ids(contract)
+        clauses = _clause_ids(contract) if self.clause is not None else []
         if self.clause is not None and self.clause not in clauses:
             raise ValueError(f"合同没有第 {self.clause} 条；{did_you_mean(self.clause, clauses)}"
                              "请按合同的编号书写，如 6.7 或 五(二)1")
@@ -131,6 +132,18 @@ class Event(Strict):
             raise ValueError(f"{self.type}（{spec.label}）每次单独记录一条事件，"
                              "不写 count")
         return self
+
+
+def validation_context(loaded: LoadedContract) -> dict[str, Any]:
+    """What validating an event needs from its contract, worked out once per file: the
+    contract, its tranches, the penalties a claim may name, the termination grounds, and per
+    event type the fields it requires and the fields it allows."""
+    contract = loaded.contract
+    fields = {name: (frozenset(spec.requires), frozenset(spec.requires + spec.optional))
+              for name, spec in contract.event_types.items()}
+    return {"contract": contract, "tranches": loaded.tranche_amounts,
+            "exposures": contract.exposures(), "grounds": loaded.termination_grounds,
+            "fields": fields}
 
 
 def _clause_ids(contract) -> list[str]:
@@ -282,9 +295,7 @@ def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:
     if not isinstance(document, dict):
         raise UserError("事实文件须是含 contract、period、events 的 YAML 映射",
                         file=path, line=1)
-    context = {"contract": contract, "tranches": loaded.tranche_amounts,
-               "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
-    facts = validation.validate(PeriodFacts, document, path, context)
+    facts = validation.validate(PeriodFacts, document, path, validation_context(loaded))
     try:
         period = periods.facts_period(contract, facts.period)
     except UserError as outside:

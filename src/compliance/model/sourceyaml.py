@@ -188,10 +188,19 @@ def _document(parser: Any) -> Any:
     while (event := get_event()) is not None:
         kind = type(event)
         if kind is scalar_event:
-            value = _scalar(event)
+            text = event.value
+            plain_text = event.tag is None and (event.style or not text or text[0] not in _MAYBE_NOT_TEXT)
+            value = text if plain_text else _scalar(event)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
-            stack[-1].place(value, event.start_mark.line + 1, 1, event)
+            frame = stack[-1]
+            if frame.mapping and frame.key is not _Frame:  # a mapping's value: its key has the line
+                frame.container[frame.key] = value
+                frame.lines[frame.key] = frame.key_line
+                frame.key = _Frame
+                frame.size += 1
+            else:
+                frame.place(value, event.start_mark.line + 1, 1, event)
             continue
         if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             _open(stack, event)

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from compliance.views.compare import compare
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
-from compliance.model.facts import Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent
+from compliance.model.facts import (Event, FactsBook, FactsFile, PeriodFacts, RecordedEvent,
+                                     validation_context)
 from compliance.model.fieldtypes import MAX_AMOUNT, MAX_COUNT, MAX_DAYS
 from compliance.model.periods import cycle as cycle_of
 from compliance.model.periods import period as period_of
@@ -160,10 +161,8 @@ def check_addition(loaded: LoadedContract, addition: Addition, day) -> Event:
     if key != "amount" and number != int(number):
         raise UserError(f"{addition.text}：{spec.label}应为整数", field="--add", valid=bounds)
     document[key] = number if key == "amount" else int(number)
-    context = {"contract": contract, "tranches": loaded.tranche_amounts,
-               "exposures": contract.exposures(), "grounds": loaded.termination_grounds}
     try:
-        return Event.model_validate(document, context=context)
+        return Event.model_validate(document, context=validation_context(loaded))
     except ValidationError as error:
         problem = error.errors()[0]
         out_of_bounds = problem["type"] in ("less_than_equal", "greater_than_equal")
