@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from compliance.app import cli
 from compliance.engine.outcome import TRACE_KEY
+from compliance.views.statement import traces
 
 MIX = (("response_missed", 30), ("dispatch_timeout", 30), ("callback_missed", 25),
        ("zero_point_order", 10), ("complaint", 4), ("false_record", 1))
@@ -105,18 +106,6 @@ class Pdf:
         of its cell is drawn as two consecutive strings."""
         data = self.reader.pages[number].get_contents().get_data()
         return b"".join(re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", data)).decode("latin-1")
-
-
-def traces(node):
-    if isinstance(node, dict):
-        if TRACE_KEY in node:
-            yield node[TRACE_KEY]
-        for key, value in node.items():
-            if key != TRACE_KEY:
-                yield from traces(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from traces(item)
 
 
 @pytest.fixture(scope="module")

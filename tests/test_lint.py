@@ -65,7 +65,7 @@ def _shares_short(document):
                 rule["params"].pop("stated_amount", None)
 
 
-@pytest.mark.parametrize(("name", "edit", "expected"), [
+MISTAKES = [
     ("gaomidian-2025", _replace_text("3.1", "肆佰叁拾壹万伍仟贰佰元整", "肆佰叁拾壹万伍仟元整"),
      ("written_amounts", "error", "3.1", "大写“肆佰叁拾壹万伍仟元整”为 4,315,000.00 元，旁边的数字为 "
                                          "4,315,200.00 元")),
@@ -84,12 +84,7 @@ def _shares_short(document):
     ("yangfangdian-2026", _shares_short,
      ("tranches", "error", "3.2", "各期付款 1,235,400.00 + 741,240.00 + 370,620.00 = "
                                   "2,347,260.00 元，不等于合同总价款 2,470,800.00 元")),
-])
-def test_each_check_catches_its_mistake(tmp_path, name, edit, expected):
-    check, severity, clause, message = expected
-    findings = _findings(tmp_path, name, edit)
-    assert any(f["check"] == check and f["severity"] == severity and f["clause"] == clause
-               and f["message"].startswith(message) for f in findings), findings
+]
 
 
 def test_a_contract_that_does_not_load_is_an_error_naming_file_and_line(tmp_path, capsys):
@@ -181,7 +176,7 @@ def _fee(fee_id: str, monthly):
     return edit
 
 
-@pytest.mark.parametrize(("name", "edit", "expected"), [
+NEW_MISTAKES = [
     ("gaomidian-2025", _param("4.6.1", "unit_amount", 6000),
      ("figures", "error", "4.6.1", "规则 4.6.1#1（按次扣款）的参数 unit_amount = 6,000.00 元，条款 4.6.1 的文字中"
                                   "没有这个金额；文中金额：5000")),
@@ -230,8 +225,11 @@ def _fee(fee_id: str, monthly):
     ("gaomidian-2025", _fee("hotline", 220000),
      ("fees", "error", "3.1", "月服务费合计 357,600.00 元 × 12 个月 = 4,291,200.00 元，合同总价款 "
                               "4,315,200.00 元")),
-])
-def test_each_new_check_catches_its_mistake(tmp_path, name, edit, expected):
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "expected"), MISTAKES + NEW_MISTAKES)
+def test_each_check_catches_its_mistake(tmp_path, name, edit, expected):
     check, severity, clause, message = expected
     findings = _findings(tmp_path, name, edit)
     assert any(f["check"] == check and f["severity"] == severity and f["clause"] == clause

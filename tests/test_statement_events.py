@@ -13,20 +13,8 @@ from compliance.engine.loading import load_contract
 from compliance.engine.outcome import TRACE_KEY
 from compliance.model.facts import load_facts
 from compliance.model.workdays import calendar
-from compliance.views.statement import (SCHEMA, cycle_statement, events_by_id, period_statement,
+from compliance.views.statement import (SCHEMA, cycle_statement, events_by_id, period_statement, traces,
                                         trace_facts, tranche_statement)
-
-
-def traces(node):
-    if isinstance(node, dict):
-        if TRACE_KEY in node:
-            yield node[TRACE_KEY]
-        for key, value in node.items():
-            if key != TRACE_KEY:
-                yield from traces(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from traces(item)
 
 
 def assert_each_fact_once(statement: dict) -> None:

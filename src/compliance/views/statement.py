@@ -130,7 +130,7 @@ def with_events(statement: dict[str, Any]) -> dict[str, Any]:
     month's rating, a tranche, the balance) follow in the order the statement first cites
     them. Same statement, same ids. The traces of ``statement`` (fresh dicts from
     ``to_json``) are rewritten in place; the engine's own lists are not touched."""
-    traces = [trace for trace in _traces(statement)
+    citing = [trace for trace in traces(statement)
               if any(isinstance(fact, dict) for fact in trace["facts"])]
     keys: dict[int, str] = {}  # by object: the engine shares one fact dict among its traces
 
@@ -140,14 +140,14 @@ def with_events(statement: dict[str, Any]) -> dict[str, Any]:
         return keys[id(fact)]
 
     found: dict[str, dict[str, Any]] = {}
-    for trace in traces:
+    for trace in citing:
         for fact in trace["facts"]:
             if isinstance(fact, dict):
                 found.setdefault(key_of(fact), fact)
     ordered = sorted(found.items(), key=lambda item: _source_order(item[1]))
     first = len(statement.get("events", [])) + 1
     ids = {key: EVENT_ID.format(number) for number, (key, _) in enumerate(ordered, start=first)}
-    for trace in traces:
+    for trace in citing:
         trace["facts"] = [ids[key_of(fact)] if isinstance(fact, dict) else fact
                           for fact in trace["facts"]]
     events = [*statement.get("events", []),
@@ -155,7 +155,7 @@ def with_events(statement: dict[str, Any]) -> dict[str, Any]:
     return {**statement, "events": events}
 
 
-def _traces(node: Any):
+def traces(node: Any):
     """Every trace in a statement (on lines, flags, checks, wherever it sits), in reading
     order; their facts are not walked."""
     if isinstance(node, dict):
@@ -163,10 +163,10 @@ def _traces(node: Any):
             yield node[TRACE_KEY]
         for key, value in node.items():
             if key not in (TRACE_KEY, "events"):
-                yield from _traces(value)
+                yield from traces(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _traces(item)
+            yield from traces(item)
 
 
 def _fact_key(fact: dict[str, Any]) -> str:
