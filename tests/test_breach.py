@@ -125,8 +125,8 @@ def _rule(document: dict, clause: str, kind: str) -> dict:
      "只有 penalty_exposure 标记带 rate 和 base，termination_right（甲方解除权）不带"),
     ("6.6(1)", "event_right", {"flags": [{"kind": "penalty_exposure", "consequence": "x", "rate": 0.3,
                                           "base": "total_price", "clause": "6.9"}]},
-     "cites clause 6.9, which is not among the clauses"),
-    ("3.2.1", "tranche", {"due_by": "2025-05-01"}, "not both or neither"),
+     "引用的第 6.9 条不在 clauses 中"),
+    ("3.2.1", "tranche", {"due_by": "2025-05-01"}, "不能都写或都不写"),
 ])
 def test_contract_encodings_that_cannot_be_executed_are_refused(tmp_path, clause, kind, change, expected):
     def edit(document):

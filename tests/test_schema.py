@@ -38,7 +38,7 @@ def test_unknown_key_in_a_clause_names_file_line_and_valid_keys(tmp_path):
 
 def test_unknown_clause_kind_lists_the_kinds(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"][3]["rules"][0].update(kind="per_ocurrence"))
-    assert "unknown clause kind 'per_ocurrence'" in message
+    assert "没有这种条款类型：'per_ocurrence'" in message
     assert "per_occurrence" in message.split("可用：")[1]
 
 
@@ -65,22 +65,22 @@ def test_money_with_three_decimals_is_refused(tmp_path):
 
 def test_clause_that_moves_money_needs_its_encoding(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"][3].update(rules=[]))
-    assert "clause 4.6.1 has effect money" in message
+    assert "第 4.6.1 条的 effect 为 money" in message
 
 
 def test_informational_clause_needs_a_reason(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"][2].pop("reason"))
-    assert "needs a reason" in message
+    assert "须在 reason 中写明它为何不产生金额" in message
 
 
 def test_duplicate_clause_ids_are_refused(tmp_path):
     message = _error(tmp_path, lambda d: d["clauses"].append(dict(d["clauses"][2])))
-    assert "clause ids appear more than once: 4.6" in message
+    assert "条款编号重复：4.6" in message
 
 
 def test_term_that_is_not_whole_months_is_refused(tmp_path):
     message = _error(tmp_path, lambda d: d["term"].update(end=d["term"]["end"].replace(day=15)))
-    assert "not a whole number of contract months" in message
+    assert "不是整数个合同月" in message
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):

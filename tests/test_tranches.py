@@ -45,7 +45,7 @@ def test_schedule_of_a_cycle_contract_lists_its_cycles(capsys):
 @pytest.mark.parametrize("args, expected", [
     (["settle", "gaomidian-2025", "GAOMIDIAN", "--tranche", "1"], "--tranche: 本合同不分次付款（可用：--period N 或 --cycle N）"),
     (["settle", "chengbei-2025", "CHENGBEI", "--cycle", "1"], "--cycle: 本合同分次付款，不按支付周期结算（可用：--tranche N 或 --period N）"),
-    (["settle", "chengbei-2025", "CHENGBEI", "--tranche", "3"], "the contract has no tranche 3（可用：1, 2）"),
+    (["settle", "chengbei-2025", "CHENGBEI", "--tranche", "3"], "合同没有第 3 次付款（可用：1, 2）"),
     (["schedule", "chengbei-2025", "CHENGBEI", "--as-of", "2026-02-30"], "参数 --as-of：'2026-02-30' 不是写作 YYYY-MM-DD 的日期"),
     (["schedule", "chengbei-2025", "CHENGBEI", "--calendar", "missing.yaml"], "--calendar: 找不到日历文件"),
 ])

@@ -284,21 +284,7 @@ def _day(text: str) -> date:
 
 
 def _load(argument: str) -> LoadedContract:
-    return load_contract(_contract_path(argument))
-
-
-def _contract_path(argument: str) -> Path:
-    """The contract CONTRACT names, by path or by id; an unknown id is answered with the id
-    meant (``gaomidan-2025`` → gaomidian-2025) and every id there is."""
-    try:
-        return resolve_contract_path(argument)
-    except UserError as unknown:
-        if unknown.field != "CONTRACT":
-            raise
-        known = sorted(path.stem for path in CONTRACTS_DIR.glob("*.yaml"))
-        raise UserError(f"没有合同文件 {argument!r}{did_you_mean(argument, known, '；')}",
-                        field="CONTRACT", valid="合同 YAML 文件的路径"
-                        + (f"，或以下合同 id 之一：{'、'.join(known)}" if known else "")) from None
+    return load_contract(resolve_contract_path(argument))
 
 
 def _clause(loaded: LoadedContract, written: str | None) -> str | None:
@@ -599,7 +585,7 @@ def _lint(args: argparse.Namespace) -> int:
 
     reports = []
     for name in _contract_names(args):
-        path = _contract_path(name)
+        path = resolve_contract_path(name)
         try:
             reports.append(lint.lint(load_contract(path)))
         except UserError as error:

@@ -62,7 +62,7 @@ def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
             at = ("clauses", c_index, "rules", r_index)
             kind = registry.get(spec.kind)
             if kind is None:
-                raise UserError(f"unknown clause kind {spec.kind!r}", file=path,
+                raise UserError(f"没有这种条款类型：{spec.kind!r}", file=path,
                                 line=sourceyaml.line_of(document, at + ("kind",)),
                                 field=f"clauses[{c_index}].rules[{r_index}].kind",
                                 valid=", ".join(sorted(registry)))
@@ -82,7 +82,7 @@ def _unknown_flag_clause(rule: Rule, contract: Contract) -> str | None:
     ids = {clause.id for clause in contract.clauses}
     for spec in getattr(rule.params, "flags", None) or []:
         if spec.clause is not None and spec.clause not in ids:
-            return f"a flag of rule {rule.id} cites clause {spec.clause}, which is not among the clauses"
+            return f"规则 {rule.id} 的后果引用的第 {spec.clause} 条不在 clauses 中"
     return None
 
 
@@ -97,15 +97,15 @@ def _check_event_requirements(contract: Contract, rules: list[Rule], path: Path)
         names = getattr(rule.params, "event_types", None) or [rule.params.event_type]
         for name in names:
             if field not in contract.event_types[name].requires:
-                raise UserError(f"rule {rule.id} ({rule.kind}) reads {field!r} from {name}; "
-                                f"declare requires: [{field}] on that event type", file=path)
+                raise UserError(f"规则 {rule.id}（{rule.kind}）要读取 {name} 的 {field}；"
+                                f"请在该事实类型上声明 requires: [{field}]", file=path)
 
 
 def load_contract(path: Path) -> LoadedContract:
     """Load, validate and compile one contract YAML file."""
     document = sourceyaml.load(path)
     if not isinstance(document, dict):
-        raise UserError("a contract file must be a YAML mapping", file=path, line=1)
+        raise UserError("合同文件须是 YAML 映射（键: 值）", file=path, line=1)
     contract = validation.validate(Contract, document, path)
     rules = _compile_rules(contract, document, path)
     _check_event_requirements(contract, rules, path)

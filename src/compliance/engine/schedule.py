@@ -96,7 +96,7 @@ class Schedule:
             if state.number == number:
                 return state
         numbers = ", ".join(str(s.number) for s in self.tranches) or "none: it is paid by cycle"
-        raise UserError(f"the contract has no tranche {number}", field="--tranche", valid=numbers)
+        raise UserError(f"合同没有第 {number} 次付款", field="--tranche", valid=numbers)
 
 
 def payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from compliance.errors import UserError
+from compliance.model.suggest import did_you_mean
 from compliance.model.fieldtypes import Effect, FlagSpec, Money, Strict
 from compliance.model.arithmetic import Step, share
 from compliance.model.numbering import CLAUSE_ID
@@ -50,7 +51,7 @@ class Term(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "Term":
         if self.end <= self.start:
-            raise ValueError(f"term end {self.end} must be after its start {self.start}")
+            raise ValueError(f"服务期限的结束日 {self.end} 须晚于开始日 {self.start}")
         return self
 
 
@@ -153,13 +154,13 @@ class Clause(Strict):
         moves = self.effect in ("money", "date", "right")
         if moves and not (self.rules or self.executed_by or self.reason):
             raise ValueError(
-                f"clause {self.id} has effect {self.effect}: give its rules, executed_by, "
-                "or a reason why the settlement does not execute it"
+                f"第 {self.id} 条的 effect 为 {self.effect}：请写明执行它的 rules 或 executed_by，"
+                "或在 reason 中写明结算为何不执行它"
             )
         if not moves and self.rules:
-            raise ValueError(f"clause {self.id} has effect {self.effect} but has rules")
+            raise ValueError(f"第 {self.id} 条的 effect 为 {self.effect}，却写了 rules")
         if not moves and not self.reason:
-            raise ValueError(f"clause {self.id} ({self.effect}) needs a reason it moves no money")
+            raise ValueError(f"第 {self.id} 条（{self.effect}）须在 reason 中写明它为何不产生金额")
         return self
 
 
@@ -199,18 +200,18 @@ class Contract(Strict):
         ids = [clause.id for clause in self.clauses]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"clause ids appear more than once: {', '.join(duplicates)}")
+            raise ValueError(f"条款编号重复：{'、'.join(duplicates)}")
         for where, clause in (("term", self.term.clause), ("total_price", self.total_price.clause),
                               *self._structure_clauses()):
             if clause not in ids:
-                raise ValueError(f"{where} cites clause {clause}, which is not among the clauses")
+                raise ValueError(f"{where} 引用的第 {clause} 条不在 clauses 中")
         if self.periods_in_term() is None:
             raise ValueError(
-                f"term {self.term.start}..{self.term.end} is not a whole number of contract months"
+                f"服务期限 {self.term.start}..{self.term.end} 不是整数个合同月"
             )
         if self.quote is not None and self.quote.total != self.total_price.amount:
-            raise ValueError(f"quote total {self.quote.total} differs from total_price "
-                             f"{self.total_price.amount}")
+            raise ValueError(f"报价表合计 {self.quote.total} 与合同总价款 total_price "
+                             f"{self.total_price.amount} 不一致")
         self._check_deliverables()
         check_renewals(self.renewal_limits, self.renewals, self.term, self.total_price.amount)
         return self
@@ -229,8 +230,8 @@ class Contract(Strict):
         for deliverable in self.deliverables:
             unknown = [line for line in deliverable.quote_lines if line not in known]
             if unknown:
-                raise ValueError(f"deliverable {deliverable.id} names quote lines {unknown} that "
-                                 f"the quote table does not have (lines: {', '.join(known)})")
+                raise ValueError(f"服务成果 {deliverable.id} 引用的报价行 {unknown} "
+                                 f"不在报价表中（报价行：{'、'.join(known)}）")
 
     # --- what rules and statements ask of the contract -------------------------------------
 
@@ -315,5 +316,6 @@ def resolve_contract_path(argument: str, contracts_dir: Path = CONTRACTS_DIR) ->
     if re.fullmatch(r"[a-z0-9-]+", argument) and by_id.is_file():
         return by_id
     known = sorted(p.stem for p in contracts_dir.glob("*.yaml")) if contracts_dir.is_dir() else []
-    raise UserError(f"no contract file {argument!r}", field="CONTRACT",
-                    valid="a contract YAML path" + (f" or one of: {', '.join(known)}" if known else ""))
+    raise UserError(f"没有合同文件 {argument!r}{did_you_mean(argument, known, '；')}",
+                    field="CONTRACT", valid="合同 YAML 文件的路径"
+                    + (f"，或以下合同 id 之一：{'、'.join(known)}" if known else ""))

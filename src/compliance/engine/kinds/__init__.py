@@ -69,7 +69,7 @@ def registry() -> dict[str, Kind]:
         document = sourceyaml.load(path)
         spec = validation.validate(KindSpec, document, path)
         if spec.kind != path.stem:
-            raise UserError(f"kind {spec.kind!r} must be defined in {spec.kind}.yaml", file=path)
+            raise UserError(f"条款类型 {spec.kind!r} 须定义在 {spec.kind}.yaml 中", file=path)
         module = importlib.import_module(f"{__name__}.{spec.kind}")
         kinds[spec.kind] = Kind(spec, _params_model(spec), module)
     return kinds

@@ -33,7 +33,7 @@ def validate_rule(rule: Rule) -> str | None:
     months = _window_months(rule)
     term_months = rule.terms.periods_in_term()
     if term_months % months:
-        return f"a {rule.params.cadence} cadence does not divide a term of {term_months} months"
+        return f"交付频次 {rule.params.cadence} 不能整分 {term_months} 个月的服务期"
     windows = term_months // months
     if rule.params.total % windows:
         return (f"{rule.params.total} deliveries cannot be spread evenly over {windows} "

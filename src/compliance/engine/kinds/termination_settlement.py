@@ -33,9 +33,9 @@ PARTY_LABEL = {"vendor": "乙方", "buyer": "甲方"}
 def validate_rule(rule: Rule) -> str | None:
     params = rule.params
     if (params.basis == "staff_days") != (params.staff is not None and params.shortfall_event is not None):
-        return "basis staff_days needs staff and shortfall_event (and only it uses them)"
+        return "basis 为 staff_days 时须写 staff 和 shortfall_event（也只有它用这两项）"
     if (params.notice_days > 0) != (params.notice_event is not None):
-        return "notice_days and notice_event go together"
+        return "notice_days 与 notice_event 须同时写明"
     return None
 
 

@@ -31,13 +31,13 @@ def validate_rule(rule: Rule) -> str | None:
     amount the contract writes beside it; month_start needs its month."""
     params = rule.params
     if (params.share is None) == (params.amount is None):
-        return "a tranche gives either share (of the total price) or amount, not both or neither"
+        return "一次付款须写 share（占合同总价款的比例）或 amount 之一，不能都写或都不写"
     if ("month_start" in params.anchors) != (params.month is not None):
-        return "anchor month_start and month go together"
+        return "anchors 含 month_start 时须写 month，反之亦然"
     if not (params.anchors or params.events or params.accepted):
-        return "a tranche needs a trigger: anchors, events or accepted"
+        return "一次付款须有触发条件：anchors、events 或 accepted"
     if (params.due_by is None) == (params.offset == 0):
-        return "a tranche is due either offset days after its trigger or by due_by, not both or neither"
+        return "一次付款的期限须写 offset（触发后若干日）或 due_by（固定日期）之一，不能都写或都不写"
     if params.stated_amount is not None and amount(rule) != params.stated_amount:
         return (f"tranche {params.number}: {money.percent(params.share)} of the total price is "
                 f"{money.grouped(amount(rule))}, but the contract states {money.grouped(params.stated_amount)}")
