@@ -29,7 +29,6 @@ from compliance.engine.outcome import CHECK_MARKS
 from compliance.errors import UserError
 from compliance.model.facts import FactsBook, load_facts
 from compliance.model.numbering import normalise_clause_id
-from compliance.model.suggest import did_you_mean
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
 from compliance.render.pdf import span_label
