@@ -525,6 +525,6 @@ def termination_balance(settlement: Settlement, party: str, amount: str, day: st
 
 
 @then(parsers.parse("提前通知{state}"))
-def termination_notice(settlement: Settlement, state: str) -> None:
+def termination_notice_state(settlement: Settlement, state: str) -> None:
     notice = _ended(settlement)["notice"]
     assert notice is not None and notice["sufficient"] is {"已满足": True, "不足": False}[state], notice

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from conftest import CONTRACTS, EXAMPLES, dump_facts
+from conftest import CONTRACTS, dump_facts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
