@@ -47,22 +47,13 @@ from compliance.views.statement import cycle_statement, period_statement, tranch
 from compliance.views.termination import termination_statement
 
 EXAMPLES_PER_CONTRACT = 200
-FEWER = {
-    "future": {"jiuxianqiao-2025": 80},
-    "penalty": {"jiuxianqiao-2025": 100},
-    "amounts": {"gaomidian-2025": 100, "yangfangdian-2026": 100, "chengbei-2025": 100,
-                "jiuxianqiao-2025": 40, "ghzrzw-chaoyang-2023": 100},
-}
-"""Random histories per property and contract: 200, except where listed, to keep the file
-near six minutes on two cores. Every contract still gets at least 200 histories across the
-properties (酒仙桥 220, whose statements are the slowest: 13 deliverable quotas recompute the
-contract's months thousands of times per statement; the others 300 to 500)."""
+"""Random histories per property and contract (each property on each of the five contracts)."""
 
 
 def for_random_histories(prop: str, cid: str, body: Callable[[str, Any], None]) -> None:
     """Run ``body(cid, data)`` on random draws, as many as the budget above gives; no example
     database is written into the repository (``database=None``), so a run leaves no files."""
-    @settings(max_examples=FEWER.get(prop, {}).get(cid, EXAMPLES_PER_CONTRACT), deadline=None,
+    @settings(max_examples=EXAMPLES_PER_CONTRACT, deadline=None,
               database=None, suppress_health_check=[
                   HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                   HealthCheck.data_too_large])
