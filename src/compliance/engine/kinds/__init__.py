@@ -9,8 +9,7 @@ groups it needs summed).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from types import ModuleType
 from typing import Any, Literal
 
@@ -38,13 +37,21 @@ class KindSpec(Strict):
     params: dict[str, ParamSpec]
 
 
-@dataclass(frozen=True)
 class Kind:
-    """A clause kind: its definition, its parameter model and its code."""
+    """A clause kind: its definition, its parameter model and its code. The model is built and
+    the module imported the first time a contract uses the kind, so a command pays only for
+    the kinds its contract has."""
 
-    spec: KindSpec
-    params_model: type[BaseModel]
-    module: ModuleType
+    def __init__(self, spec: KindSpec) -> None:
+        self.spec = spec
+
+    @cached_property
+    def params_model(self) -> type[BaseModel]:
+        return _params_model(self.spec)
+
+    @cached_property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.spec.kind}")
 
 
 def _params_model(spec: KindSpec) -> type[BaseModel]:
@@ -70,6 +77,5 @@ def registry() -> dict[str, Kind]:
         spec = validation.validate(KindSpec, document, path)
         if spec.kind != path.stem:
             raise UserError(f"条款类型 {spec.kind!r} 须定义在 {spec.kind}.yaml 中", file=path)
-        module = importlib.import_module(f"{__name__}.{spec.kind}")
-        kinds[spec.kind] = Kind(spec, _params_model(spec), module)
+        kinds[spec.kind] = Kind(spec)
     return kinds
