@@ -182,3 +182,14 @@ def test_diff_of_a_deeply_nested_file_is_refused(tmp_path, capsys):
     nested.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
     code, _, err = run_cli(capsys, "diff", str(nested), str(nested))
     assert code == 2 and "嵌套过深" in err
+
+
+def test_every_bad_facts_file_is_reported_at_once(tmp_path, capsys):
+    folder = _facts(tmp_path, "rating: 很好\n")
+    (folder / "period-03.yaml").write_text(
+        "contract: gaomidian-2025\nperiod: 3\nevents:\n  - {type: zero_pint, date: 2026-01-05}\n", "utf-8")
+    code, _, err = _settle(capsys, folder, tmp_path / "out")
+    assert code == 2
+    assert "period-02.yaml:3: rating: 没有这个评价等级" in err
+    assert "另：" in err and "period-03.yaml:4: events[0].type: 没有这种事件类型：'zero_pint'" in err
+    assert not (tmp_path / "out").exists()

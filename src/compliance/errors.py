@@ -27,5 +27,16 @@ class UserError(Exception):
         return f"{where}{field}{self.message}{hint}"
 
 
+def all_of(problems: list[UserError]) -> UserError:
+    """One error that reports every problem: the first as it is (its file, line, field and
+    hint), each other on its own line after it."""
+    first, rest = problems[0], problems[1:]
+    if not rest:
+        return first
+    hint = f"（可用：{first.valid}）" if first.valid else ""
+    message = first.message + hint + "".join(f"\n  另：{problem}" for problem in rest)
+    return UserError(message, file=first.file, line=first.line, field=first.field)
+
+
 class RuleActionError(RuntimeError):
     """A rule action failed inside durable-rules; never a user error, always a bug to report."""

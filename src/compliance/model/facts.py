@@ -19,7 +19,7 @@ from compliance.model import money
 from compliance.model import periods
 from compliance.model import sourceyaml
 from compliance.model import validation
-from compliance.errors import UserError
+from compliance.errors import UserError, all_of
 from compliance.model.contract import EventField
 from compliance.model.fieldtypes import MAX_COUNT, MAX_DAYS, Day, Money, Strict, Trimmed
 from compliance.model.numbering import normalise_clause_id
@@ -329,13 +329,20 @@ def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
         raise UserError("找不到事实目录", file=folder, field="FACTS_DIR",
                         valid="每期一个 .yaml 文件的目录")
     files: dict[int, FactsFile] = {}
+    problems: list[UserError] = []
     for path in sourceyaml.yaml_files(folder):
-        facts_file = _load_file(path, loaded)
+        try:
+            facts_file = _load_file(path, loaded)
+        except UserError as problem:  # every bad file is reported, not the first only
+            problems.append(problem)
+            continue
         index = facts_file.index
         if index in files:
-            raise UserError(f"第 {index} 期已由 {files[index].path.name} 给出",
-                            file=path, field="period", valid="每期一个事实文件")
+            problems.append(UserError(f"第 {index} 期已由 {files[index].path.name} 给出",
+                                      file=path, field="period", valid="每期一个事实文件"))
         files[index] = facts_file
+    if problems:
+        raise all_of(problems)
     book = FactsBook(folder, files)
     _check_repeats(book)
     _check_payments(book, loaded.tranche_amounts)

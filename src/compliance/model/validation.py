@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from compliance.model import sourceyaml
-from compliance.errors import UserError
+from compliance.errors import UserError, all_of
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -105,9 +105,4 @@ def validate(
                     valid=valid,
                 )
             )
-        first, rest = problems[0], problems[1:]
-        if rest:  # the first problem's hint stays on its own line, before the others
-            hint = f"（可用：{first.valid}）" if first.valid else ""
-            first.message += hint + "".join(f"\n  另：{problem}" for problem in rest)
-            first.valid = None
-        raise first from None
+        raise all_of(problems) from None
