@@ -75,12 +75,15 @@ def _last_lines(done: subprocess.CompletedProcess) -> str:
 def contract_coverage(loaded: LoadedContract, runs: list[ScenarioRun]) -> dict[str, Any]:
     """Every clause of the contract with its encoding, scenarios and interpretation, the tags
     that name no clause, and the summary a lawyer reads first."""
+    from compliance.legal.literate import encoding_lines  # literate imports this module
+
     contract = loaded.contract
     feature = f"{contract.id}.feature"
     mine = [run for run in runs if run.feature == feature]
     ids = {clause.id for clause in contract.clauses}
     clauses = [_clause_row(clause, encoding(clause, loaded.rules),
-                           [run for run in mine if clause.id in run.clauses()])
+                           [run for run in mine if clause.id in run.clauses()],
+                           [line.removeprefix("    ") for line in encoding_lines(loaded, clause)])
                for clause in contract.clauses]
     unknown = sorted({(tag, run.name) for run in mine for tag in run.clauses() if tag not in ids})
     needing = [c for c in clauses if c["effect"] in NEEDS_SCENARIO]
@@ -110,11 +113,12 @@ def summary_text(name: str, summary: dict[str, int]) -> str:
     return text
 
 
-def _clause_row(clause: Clause, encoded: list[dict[str, Any]],
-                runs: list[ScenarioRun]) -> dict[str, Any]:
+def _clause_row(clause: Clause, encoded: list[dict[str, Any]], runs: list[ScenarioRun],
+                gloss: list[str]) -> dict[str, Any]:
+    """``gloss``: the encoding in Chinese as ``compliance show`` gives it, one line each."""
     return {"id": clause.id, "title": clause.title, "effect": clause.effect,
             "effect_label": EFFECT_LABELS[clause.effect], "text": clause.text,
-            "encoding": encoded, "interpretation": clause.interpretation,
+            "encoding": encoded, "gloss": gloss, "interpretation": clause.interpretation,
             "scenarios": [{"name": run.name, "line": run.line, "passed": run.passed} for run in runs],
             "status": _status(clause, runs)}
 
@@ -138,17 +142,6 @@ def encoding(clause: Clause, rules: list[Rule]) -> list[dict[str, Any]]:
     if clause.reason:
         found.append({"reason": clause.reason})
     return found
-
-
-def encoding_text(item: dict[str, Any]) -> str:
-    """One encoding entry in a line: ``按次扣款 per_occurrence(unit_amount=5000, …)``."""
-    if "kind" in item:
-        params = ", ".join(f"{k}={param_text(v)}" for k, v in item["params"].items()
-                           if v not in (None, [], {}))
-        return f"{item['title']} {item['kind']}({params})"
-    if "executed_by" in item:
-        return f"由合同结构执行：{item['executed_by']}"
-    return f"不计金额：{item['reason']}"
 
 
 def param_text(value: Any) -> str:

@@ -1,13 +1,16 @@
 """The clause-coverage report as a lawyer reads it: a terminal table, and an HTML page that
-opens offline (no scripts, no external styles) with each clause's verbatim text, its encoding,
+opens offline (no external files; a few lines of inline script for the filters) and prints,
+with each contract article by article: each clause's verbatim text, its encoding in Chinese,
 the scenarios that exercise it and the reading chosen where the wording is open."""
 from __future__ import annotations
 
-from html import escape
+import re
 from typing import Any
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from compliance.model.numbering import chinese_numeral
 from compliance.render import textable
-from compliance.legal.coverage import STATUS_LABELS, encoding_text
 
 MARKS = {"covered": "✓", "failing": "✗", "uncovered": "缺", "exercised": "·", "not_required": ""}
 
@@ -42,55 +45,64 @@ def _scenarios(clause: dict[str, Any]) -> str:
     return f"{mark} {passed}/{len(runs)}"
 
 
-STYLE = """
-body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
-       margin: 2em; color: #222; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 2em; }
-th, td { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top; font-size: 13px; }
-th { background: #f0f0f0; }
-.text { white-space: pre-wrap; }
-.covered { background: #eef8ee; } .failing, .uncovered { background: #fbeaea; }
-.summary { font-weight: bold; }
-td:nth-child(1), td:nth-child(2) { white-space: nowrap; }
-code { font-size: 12px; }
-"""
+PAGE_STATUS = {"covered": "已覆盖", "uncovered": "未覆盖", "failing": "有失败", "not_required": "无需场景"}
+"""The status a clause shows on the page; a clause that needs no scenario but has some shows
+已覆盖 or 有失败 by their outcome."""
+
+TEMPLATES = Environment(loader=PackageLoader("compliance", "templates"),
+                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+"""Configured as ``compliance.app.web.TEMPLATES``, without importing the web application."""
+
+_ARTICLE = re.compile(r"^(附件[0-9]*|[0-9]+|[一二三四五六七八九十]+)")
 
 
 def html(reports: list[dict[str, Any]]) -> bytes:
-    """The whole report as one self-contained HTML page; same reports, same bytes."""
-    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-             "<title>条款覆盖报告</title>", f"<style>{STYLE}</style></head><body>",
-             "<h1>条款覆盖报告</h1>",
-             "<p>每个合同的每一条款：原文、编码（规则类型与参数，或不计金额的理由）、"
-             "执行该条款的场景及其结果、对合同文字的解释。涉及金额、期限或权利的条款必须有通过的场景。</p>",
-             "<ul>" + "".join(f'<li class="summary"><a href="#{escape(r["contract"])}">'
-                              f'{escape(r["summary_text"])}</a></li>' for r in reports) + "</ul>"]
-    for report in reports:
-        parts += _contract_section(report)
-    parts.append("</body></html>")
-    return ("\n".join(parts) + "\n").encode("utf-8")
+    """The whole report as one self-contained HTML page (``templates/coverage.html``): a summary
+    per contract, then each contract article by article, each clause with its verbatim text, the
+    Chinese gloss of its encoding, its interpretation, scenarios and status; filters by contract,
+    clause and status (inline script), and a print stylesheet. Same reports, same bytes."""
+    page = TEMPLATES.get_template("coverage.html").render(
+        reports=[{**report, "articles": articles(report)} for report in reports],
+        statuses=PAGE_STATUS)
+    return (page.rstrip("\n") + "\n").encode("utf-8")
 
 
-def _contract_section(report: dict[str, Any]) -> list[str]:
-    parts = [f'<h2 id="{escape(report["contract"])}">{escape(report["short_name"])}：'
-             f'{escape(report["title"])}</h2>',
-             f'<p class="summary">{escape(report["summary_text"])}</p>',
-             f"<p>场景文件：<code>{escape(report['feature'] or '（无）')}</code></p>"]
-    if report["unknown_tags"]:
-        parts.append("<p>不存在的条款标签（不计为覆盖）：" + "、".join(
-            f"{escape(t['tag'])}（{escape(t['scenario'])}）" for t in report["unknown_tags"]) + "</p>")
-    parts.append("<table><tr><th>条款</th><th>类别</th><th>原文</th><th>编码</th>"
-                 "<th>场景</th><th>解释</th></tr>")
+def article_of(clause_id: str) -> str:
+    """The article a clause belongs to, by its top-level number: 4.6.1 → 4, 五(二)1 → 五,
+    9.2(3) → 9, 附件2.三 → 附件2, 附件.四(1) → 附件."""
+    match = _ARTICLE.match(clause_id)
+    return match.group(1) if match else clause_id
+
+
+def article_heading(article: str, title: str | None) -> str:
+    """第四条 甲方权利和义务 (dotted numbering), 五、违约责任 (Chinese), 附件2 项目计划书."""
+    if article.isdigit():
+        label = f"第{chinese_numeral(int(article))}条"
+    elif article.startswith("附件"):
+        label = article
+    else:
+        label = f"{article}、"
+    return label + (("" if label.endswith("、") else " ") + title if title else "")
+
+
+def articles(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contract's clauses grouped by article, in the contract's order, each clause with what
+    the page shows of it."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
     for clause in report["clauses"]:
-        scenarios = "<br>".join(f"{'✓' if run['passed'] else '✗'} {escape(run['name'])}"
-                                for run in clause["scenarios"]) or escape(
-                                    STATUS_LABELS[clause["status"]])
-        encoded = "<br>".join(f"<code>{escape(encoding_text(item))}</code>"
-                              for item in clause["encoding"])
-        parts.append(
-            f'<tr class="{clause["status"]}"><td>{escape(clause["id"])}<br>'
-            f'{escape(clause["title"])}</td><td>{escape(clause["effect_label"])}</td>'
-            f'<td class="text">{escape(clause["text"])}</td><td>{encoded}</td>'
-            f"<td>{scenarios}</td><td>{escape(clause['interpretation'] or '')}</td></tr>")
-    parts.append("</table>")
-    return parts
+        grouped.setdefault(article_of(clause["id"]), []).append(_page_clause(report, clause))
+    titles = {clause["id"]: clause["title"] for clause in report["clauses"]}
+    return [{"article": article, "heading": article_heading(article, titles.get(article)),
+             "anchor": f"{report['contract']}--{article}", "clauses": clauses}
+            for article, clauses in grouped.items()]
+
+
+def _page_clause(report: dict[str, Any], clause: dict[str, Any]) -> dict[str, Any]:
+    feature = report["feature"] or f"features/{report['contract']}.feature"
+    status = clause["status"]
+    if status == "exercised":
+        status = "covered" if all(run["passed"] for run in clause["scenarios"]) else "failing"
+    reasons = [item["reason"] for item in clause["encoding"] if "reason" in item]
+    return {**clause, "page_status": status, "page_status_label": PAGE_STATUS[status],
+            "reason": "；".join(reasons),
+            "scenarios": [{**run, "where": f"{feature}:{run['line']}"} for run in clause["scenarios"]]}

@@ -75,16 +75,24 @@ def clause_block(loaded: LoadedContract, clause: Clause, scenarios: list[str]) -
     lines = [f"━━ {clause.id} {clause.title}  〔{EFFECT_LABELS[clause.effect]}〕", "  原文："]
     lines += [f"    {line.strip()}" for line in clause.text.splitlines() if line.strip()]
     lines.append("  编码：")
-    for rule in (r for r in loaded.rules if r.clause == clause.id):
-        lines += _rule_lines(rule)
-    if clause.executed_by:
-        lines.append(f"    由合同结构执行：{STRUCTURE[clause.executed_by]}（{clause.executed_by}）")
+    lines += encoding_lines(loaded, clause)
     if clause.reason:
         lines.append(f"    不计金额：{clause.reason}")
     if clause.interpretation:
         lines += ["  解释：", f"    {clause.interpretation}"]
     if scenarios:
         lines += ["  场景："] + [f"    {name}" for name in scenarios]
+    return lines
+
+
+def encoding_lines(loaded: LoadedContract, clause: Clause) -> list[str]:
+    """The clause's encoding in Chinese (indented by four): its rules with each parameter
+    explained, and the part of the contract's structure that executes it."""
+    lines = []
+    for rule in (r for r in loaded.rules if r.clause == clause.id):
+        lines += _rule_lines(rule)
+    if clause.executed_by:
+        lines.append(f"    由合同结构执行：{STRUCTURE[clause.executed_by]}（{clause.executed_by}）")
     return lines
 
 
