@@ -23,7 +23,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from compliance.render.templates import TEMPLATES
 from starlette.exceptions import HTTPException
 
 from compliance.model import money, sourceyaml
@@ -59,8 +59,6 @@ def _signed(amount: str) -> str:
     return ("+" if Decimal(amount) > 0 else "") + _yuan(amount)
 
 
-TEMPLATES = Environment(loader=PackageLoader("compliance", "templates"),
-                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.filters["yuan"] = _yuan
 TEMPLATES.filters["signed"] = _signed
 TEMPLATES.globals["FLAG_LABELS"] = FLAG_LABELS

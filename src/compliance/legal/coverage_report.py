@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from compliance.render.templates import TEMPLATES
 
 from compliance.model.numbering import chinese_numeral
 from compliance.render import textable
@@ -49,9 +49,6 @@ PAGE_STATUS = {"covered": "已覆盖", "uncovered": "未覆盖", "failing": "有
 """The status a clause shows on the page; a clause that needs no scenario but has some shows
 已覆盖 or 有失败 by their outcome."""
 
-TEMPLATES = Environment(loader=PackageLoader("compliance", "templates"),
-                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-"""Configured as ``compliance.app.web.TEMPLATES``, without importing the web application."""
 
 _ARTICLE = re.compile(r"^(附件[0-9]*|[0-9]+|[一二三四五六七八九十]+)")
 
