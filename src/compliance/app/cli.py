@@ -341,7 +341,7 @@ def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statemen
     """Write the statement's JSON and PDF together (both or neither), then print it."""
     files = write_statement(args.out, loaded.contract, stem, statement)
     if args.json:
-        sys.stdout.write(output.statement_json(statement).decode("utf-8"))
+        sys.stdout.write(next(iter(files.values())).decode("utf-8"))
     else:
         summary(statement)
     for path in files:

@@ -349,6 +349,12 @@ def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
     return book
 
 
+def _at(book: FactsBook, recorded: RecordedEvent, message: str, **hints: str) -> UserError:
+    """An error at the file and line an event is written on."""
+    file, _, line = recorded.source.rpartition(":")
+    return UserError(message, file=book.folder / file, line=int(line), **hints)
+
+
 def _check_repeats(book: FactsBook) -> None:
     """A work order recorded twice (same type, ref and date, and the same deliverable where
     one is named) would be charged twice: refused, naming both lines."""
@@ -359,10 +365,9 @@ def _check_repeats(book: FactsBook) -> None:
             continue
         key = (event.type, event.ref, event.date, event.deliverable)
         if key in seen:
-            file, _, line = recorded.source.rpartition(":")
-            raise UserError(f"同一事件记录了两次：{event.type} {event.ref} {event.date} 已记录于 "
-                            f"{seen[key]}，此处又记录一次", file=book.folder / file, line=int(line),
-                            field="events", valid="每个事件只记录一次（同类型、同编号、同日期）")
+            raise _at(book, recorded, f"同一事件记录了两次：{event.type} {event.ref} {event.date} "
+                      f"已记录于 {seen[key]}，此处又记录一次", field="events",
+                      valid="每个事件只记录一次（同类型、同编号、同日期）")
         seen[key] = recorded.source
 
 
@@ -375,16 +380,14 @@ def _check_payments(book: FactsBook, tranches: dict[int, Decimal]) -> None:
         if event.type != PAYMENT or event.tranche is None:
             continue
         key = (event.tranche, event.date, event.amount)
-        file, _, line = recorded.source.rpartition(":")
         if key in seen:
-            raise UserError(f"{event.date} 第 {event.tranche} 次付款 {money.grouped(event.amount)} 元"
-                            f"已记录于 {seen[key]}", file=book.folder / file,
-                            line=int(line), field="events", valid="每笔付款只记录一次")
+            raise _at(book, recorded, f"{event.date} 第 {event.tranche} 次付款 "
+                      f"{money.grouped(event.amount)} 元已记录于 {seen[key]}", field="events",
+                      valid="每笔付款只记录一次")
         seen[key] = recorded.source
         paid[event.tranche] = paid.get(event.tranche, Decimal("0")) + event.amount
         if paid[event.tranche] > tranches[event.tranche]:
-            raise UserError(f"第 {event.tranche} 次付款累计 "
-                            f"{money.grouped(paid[event.tranche])} 元，超过该次应付的 "
-                            f"{money.grouped(tranches[event.tranche])} 元",
-                            file=book.folder / file, line=int(line), field="events.amount",
-                            valid=f"第 {event.tranche} 次付款合计至多 {tranches[event.tranche]} 元")
+            raise _at(book, recorded, f"第 {event.tranche} 次付款累计 "
+                      f"{money.grouped(paid[event.tranche])} 元，超过该次应付的 "
+                      f"{money.grouped(tranches[event.tranche])} 元", field="events.amount",
+                      valid=f"第 {event.tranche} 次付款合计至多 {tranches[event.tranche]} 元")

@@ -9,11 +9,12 @@ from compliance.render import output
 from compliance.render import pdf
 
 
-def write_statement(out: Path, contract: Contract, stem: str, statement: dict[str, Any]) -> list[Path]:
-    """Render the PDF, then write the JSON and the PDF together (both or neither); the paths
-    written."""
+def write_statement(out: Path, contract: Contract, stem: str,
+                    statement: dict[str, Any]) -> dict[Path, bytes]:
+    """Render the PDF, then write the JSON and the PDF together (both or neither); each path
+    written with its bytes (the JSON first)."""
     folder = out / contract.id
     files = {folder / f"{stem}.json": output.statement_json(statement),
              folder / f"{stem}.pdf": pdf.render(statement, contract)}
     output.write_all(files)
-    return list(files)
+    return files
