@@ -15,6 +15,7 @@ from compliance.engine.kinds.base import Rule
 from compliance.errors import UserError
 from compliance.model import sourceyaml, validation
 from compliance.model.contract import Contract
+from compliance.model.fieldtypes import BASE_LABEL
 
 
 class LoadedContract:
@@ -55,7 +56,8 @@ class LoadedContract:
 def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
     registry = kinds.registry()
     context = {"event_types": list(contract.event_types), "ratings": contract.ratings,
-               "deliverables": [d.id for d in contract.deliverables]}
+               "deliverables": [d.id for d in contract.deliverables],
+               "bases": [*BASE_LABEL, *contract.amounts]}
     rules = []
     for c_index, clause in enumerate(contract.clauses):
         for r_index, spec in enumerate(clause.rules):

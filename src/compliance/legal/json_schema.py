@@ -53,7 +53,16 @@ def contract_schema() -> dict[str, Any]:
 
 
 def facts_schema() -> dict[str, Any]:
-    return {"$schema": DRAFT, "title": "compliance 月度事实", **PeriodFacts.model_json_schema()}
+    """The month's shape. An event also takes the fields its contract declares on its type
+    (``event_types.<type>.fields``, a score, a time of day) as keys of its own, checked by
+    ``compliance settle``; ``measures`` is where they are kept once read, not a key to write."""
+    schema = PeriodFacts.model_json_schema()
+    event = schema["$defs"]["Event"]
+    event["properties"].pop("measures")
+    event["additionalProperties"] = {
+        "type": ["number", "string"],
+        "description": "合同为该事件类型声明的字段（event_types.<类型>.fields），如 score: 68"}
+    return {"$schema": DRAFT, "title": "compliance 月度事实", **schema}
 
 
 def schema_files() -> dict[Path, bytes]:

@@ -24,7 +24,7 @@ from compliance.engine import kinds
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
 from compliance.paths import CONTRACTS_DIR
-from compliance.model.contract import ACCOUNT_EVENT_TYPES, BASE_LABEL
+from compliance.model.contract import ACCOUNT_EVENT_TYPES
 from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.engine.kinds import tranche as tranche_kind
 
@@ -450,7 +450,7 @@ def figures_are_written(loaded: LoadedContract) -> Iterator[Finding]:
         if any(clause.interpretation and _found_in(figure, list(_written(clause.interpretation)), None)
                for clause in clauses):
             continue
-        also = (f"，也没有写 {money.percent(figure.value)} × {BASE_LABEL[figure.base]} = "
+        also = (f"，也没有写 {money.percent(figure.value)} × {loaded.contract.base_label(figure.base)} = "
                 f"{money.grouped(derived)} 元" if derived is not None else "")
         yield Finding("figures", "error", figure.rule.clause,
                       f"{figure.where()}，条款 {'、'.join(figure.clauses)} 的文字中没有这个"
@@ -531,9 +531,9 @@ def bases_match_the_text(loaded: LoadedContract) -> Iterator[Finding]:
         severity = "error" if unambiguous and not explained else "warning"
         found = "、".join(dict.fromkeys(f"“{r.snippet}”" for r in readings))
         yield Finding("bases", severity, figure.rule.clause,
-                      f"{figure.where()}，基数编码为 {figure.base}（{BASE_LABEL[figure.base]}），"
-                      f"文中写的是{found}，基数为{BASE_LABEL[other]}"
-                      + ("" if unambiguous else f"（文中也提到{BASE_LABEL[figure.base]}，请核对）")
+                      f"{figure.where()}，基数编码为 {figure.base}（{loaded.contract.base_label(figure.base)}），"
+                      f"文中写的是{found}，基数为{loaded.contract.base_label(other)}"
+                      + ("" if unambiguous else f"（文中也提到{loaded.contract.base_label(figure.base)}，请核对）")
                       + ("；已记录解释" if explained else ""))
 
 

@@ -17,8 +17,11 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from compliance.errors import UserError
+from compliance.model import money
 from compliance.model.suggest import did_you_mean
-from compliance.model.fieldtypes import Effect, FlagSpec, Money, Strict
+from compliance.model.fieldtypes import BASE_LABEL, Effect, FlagSpec, FormulaText, Money, Strict
+from compliance.model.formula import FormulaError, check_names
+from compliance.model.measures import Measure, check_measure_names
 from compliance.model.arithmetic import Step, share
 from compliance.model.numbering import CLAUSE_ID
 from compliance.paths import CONTRACTS_DIR
@@ -27,13 +30,16 @@ from compliance.model.quote import QuoteTable
 from compliance.model.renewal import Renewal, RenewalLimits, check_renewals
 
 
-BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费"}
-"""The amounts a rate may be a share of, as the contract names them."""
+CONTRACT_VALUES = {"合同总价款": "合同总价款", "月服务费": "当月服务费（各月固定费用之和）",
+                   "季度服务费": "三个月的服务费", "支付周期服务费": "一个支付周期的服务费",
+                   "合同月数": "服务期限内的合同月数"}
+"""The names every formula of a contract may read, with what they are."""
 
 
 def exposure_step(spec: FlagSpec, contract: "Contract") -> Step:
     """fen(rate × base) of a penalty the buyer may claim."""
-    return share("可主张违约金", BASE_LABEL[spec.base], contract.base_amount(spec.base), spec.rate)
+    return share("可主张违约金", contract.base_label(spec.base), contract.base_amount(spec.base),
+                 spec.rate)
 
 
 class Parties(Strict):
@@ -81,13 +87,30 @@ EventField = Literal["days", "amount", "tranche", "deliverable", "staff", "claus
 
 
 class EventType(Strict):
-    """A kind of fact the contract's rules consume, with its Chinese label and the fields
-    an event of this type must (``requires``) or may (``optional``) carry."""
+    """A kind of fact the contract's rules consume, with its Chinese label, the fields an
+    event of this type must (``requires``) or may (``optional``) carry, and the values the
+    contract declares for it (``fields``: a score 0–100, hours late, a time of day)."""
 
     label: str
     unit: str = "次"
     requires: list[EventField] = []
     optional: list[EventField] = []
+    fields: dict[str, Measure] = {}
+
+    @model_validator(mode="after")
+    def _field_names(self) -> "EventType":
+        check_measure_names(self.fields)
+        return self
+
+
+class NamedAmount(Strict):
+    """An amount the contract names (质保金 = 合同总价款 × 5%), worked out from the amounts every
+    contract has and the named amounts before it; a rate may be a share of it (``base``) and a
+    formula may read it by its id or its label."""
+
+    label: str
+    formula: FormulaText
+    clause: str
 
 
 ACCOUNT_EVENT_TYPES = {
@@ -183,6 +206,7 @@ class Contract(Strict):
     renewal_limits: RenewalLimits | None = None
     renewals: list[Renewal] = []
     deadlines: DeadlineRule = DeadlineRule()
+    amounts: dict[str, NamedAmount] = {}
     ratings: list[str] = []
     event_types: dict[str, EventType]
     clauses: list[Clause]
@@ -213,12 +237,30 @@ class Contract(Strict):
             raise ValueError(f"报价表合计 {self.quote.total} 与合同总价款 total_price "
                              f"{self.total_price.amount} 不一致")
         self._check_deliverables()
+        self._check_amounts()
         check_renewals(self.renewal_limits, self.renewals, self.term, self.total_price.amount)
         return self
+
+    def _check_amounts(self) -> None:
+        """Each named amount reads only the contract's amounts and those named before it, and
+        comes to a number of at least 0."""
+        known = dict(CONTRACT_VALUES)
+        for name, named in self.amounts.items():
+            problem = check_names(named.formula, known, f"amounts.{name} 的公式")
+            if problem:
+                raise ValueError(problem)
+            try:
+                value = named.formula.number(self.formula_values(until=name))
+            except FormulaError as failure:
+                raise ValueError(f"amounts.{name} 的公式算不出金额：{failure}") from None
+            if value < 0:
+                raise ValueError(f"amounts.{name}（{named.label}）为负数：{value}")
+            known.update({name: named.label, named.label: named.label})
 
     def _structure_clauses(self):
         """(where, clause) for every part of the structure that cites a clause."""
         yield from (("fees", fee.clause) for fee in self.fees)
+        yield from (("amounts", named.clause) for named in self.amounts.values())
         yield from (("deliverables", d.clause) for d in self.deliverables)
         for where, part in (("payment", self.payment), ("quote", self.quote),
                             ("renewal_limits", self.renewal_limits)):
@@ -278,7 +320,30 @@ class Contract(Strict):
         return self.exposures().get(clause_id, [])
 
     def base_amount(self, base: str) -> Decimal:
-        return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee}[base]
+        """A base by its id: 合同总价款, 当月服务费, 季度服务费 (three months' fees), 支付周期服务费,
+        or an amount the contract names (``amounts``)."""
+        if base in self.amounts:
+            return money.fen(self.amounts[base].formula.number(self.formula_values(until=base)))
+        return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee,
+                "quarter_fee": self.monthly_fee * 3,
+                "cycle_fee": self.monthly_fee * self.cycle_months}[base]
+
+    def base_label(self, base: str) -> str:
+        return self.amounts[base].label if base in self.amounts else BASE_LABEL[base]
+
+    def formula_values(self, until: str | None = None) -> dict[str, Decimal]:
+        """What every formula of the contract may read: its price, fees and term (``CONTRACT_VALUES``)
+        and its named amounts, each by its id and its label (those before ``until`` only)."""
+        values = {"合同总价款": self.total_price.amount, "月服务费": self.monthly_fee,
+                  "季度服务费": self.monthly_fee * 3,
+                  "支付周期服务费": self.monthly_fee * self.cycle_months,
+                  "合同月数": Decimal(self.periods_in_term() or 0)}
+        for name, named in self.amounts.items():
+            if name == until:
+                break
+            value = money.fen(named.formula.number(values))
+            values[name] = values[named.label] = value
+        return values
 
     def event_label(self, event_type: str) -> str:
         return self.event_types[event_type].label

@@ -21,6 +21,7 @@ from compliance.model import sourceyaml
 from compliance.model import validation
 from compliance.errors import UserError, all_of
 from compliance.model.contract import EventField
+from compliance.model.measures import as_text
 from compliance.model.fieldtypes import MAX_COUNT, MAX_DAYS, Day, Money, Strict, Trimmed
 from compliance.model.numbering import normalise_clause_id
 from compliance.model.suggest import did_you_mean
@@ -73,6 +74,32 @@ class Event(Strict):
     it lasts."""
     ref: Trimmed | None = None
     note: str | None = None
+    measures: dict[str, Any] = {}
+    """The values the contract declares on the event's type (``EventType.fields``), by name,
+    as read (``model/measures.py``): written beside the event's other keys."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _declared_fields(cls, data: Any, info: ValidationInfo) -> Any:
+        """Take the keys the contract declares for the event's type out of the event and read
+        each against its declaration; a declared value that is not optional must be given."""
+        if not isinstance(data, dict):
+            return data
+        if "measures" in data:
+            raise ValueError("measures 不是事件的键：请把合同为该类型声明的字段直接写在事件中")
+        name = data.get("type")
+        spec = info.context["contract"].event_types.get(name.strip() if isinstance(name, str) else name)
+        if spec is None or not spec.fields:
+            return data
+        data, measures = dict(data), {}
+        for field_name, measure in spec.fields.items():
+            if field_name in data:
+                measures[field_name] = measure.read(field_name, data.pop(field_name))
+            elif not measure.optional:
+                raise ValueError(f"{name}（{spec.label}）须写明 {field_name}（{measure.label}"
+                                 f"{'，' + measure.bounds() if measure.type == 'number' else '，时刻'}）")
+        data["measures"] = measures
+        return data
 
     @field_validator("type")
     @classmethod
@@ -226,6 +253,8 @@ class RecordedEvent:
             "ended": None if e.ended is None else e.ended.isoformat(),
             "ended_ordinal": (e.ended or e.date).toordinal(), "open": int(e.ended is None),
             "period": self.period, "current": int(self.period == current), "source": self.source,
+            **({"measures": {name: as_text(value) for name, value in e.measures.items()}}
+               if e.measures else {}),
         }
 
 

@@ -1,12 +1,14 @@
 """Field types shared by the contract schema, the clause-kind parameters and the facts."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    PlainSerializer,
+    PlainValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -16,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from compliance.model.formula import Formula, FormulaError, parse
 from compliance.model.suggest import did_you_mean
 
 FLAG_LABELS = {
@@ -43,8 +46,13 @@ EFFECT_LABELS = {"money": "金钱", "date": "期限", "right": "权利", "obliga
 Effect = Literal[tuple(EFFECT_LABELS)]  # type: ignore[valid-type]
 
 
-Base = Literal["total_price", "monthly_fee"]
-"""What a percentage is taken of: 合同总价款 or 当月服务费."""
+BASE_LABEL = {"total_price": "合同总价款", "monthly_fee": "当月服务费", "quarter_fee": "季度服务费",
+              "cycle_fee": "支付周期服务费"}
+"""The amounts every contract has that a rate may be a share of, as the contract names them;
+a contract names others in its ``amounts`` (质保金 = 合同总价款 × 5%)."""
+
+Base = Literal[tuple(BASE_LABEL)]  # type: ignore[valid-type]
+"""What a percentage is taken of: 合同总价款, 当月服务费, 季度服务费 or 支付周期服务费."""
 
 Scope = Literal["period", "cycle", "term"]
 """Over which span occurrences are counted: the month, the payment cycle, the whole term."""
@@ -90,7 +98,10 @@ def _ratio(value: Decimal) -> Decimal:
 
 
 def _day(value: Any) -> Any:
-    """A date written plainly (2025-12-03) or quoted ("2025-12-03"); either must be real."""
+    """A date written plainly (2025-12-03) or quoted ("2025-12-03"); either must be real. A
+    time of day is refused where a date is due: it would be silently dropped."""
+    if isinstance(value, datetime):
+        raise ValueError(f"须是日期，不带时刻：{value:%Y-%m-%d %H:%M}（请写作 YYYY-MM-DD）")
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
@@ -112,6 +123,8 @@ Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places
                   WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT),
                                   "description": "金额（元），最多两位小数"})]
 Day = Annotated[date, BeforeValidator(_day)]
+Number = Annotated[Decimal, BeforeValidator(_decimal)]
+"""A plain number (a score, a bound of a band): whole or decimal, written as a number."""
 Ratio = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_ratio),
                   WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1,
                                   "description": "比例，如 5% 写作 0.05"})]
@@ -135,6 +148,21 @@ def _declared(kind: str):
     return AfterValidator(check)
 
 
+def _formula(value: Any) -> Formula:
+    try:
+        return parse(value)
+    except FormulaError as problem:
+        raise ValueError(f"公式有误：{problem}") from None
+
+
+FormulaText = Annotated[Formula, PlainValidator(_formula), PlainSerializer(str, return_type=str),
+                        WithJsonSchema({"type": ["string", "number"],
+                                        "description": "公式，如 \"月服务费 × 10%\"（见 docs/新合同接入.md）"})]
+"""A formula (``model/formula.py``), read when the contract is loaded; its names are checked by
+the clause kind that binds them."""
+
+BaseName = Annotated[str, _declared("bases")]
+"""A base of a rate: one of ``BASE_LABEL`` or an amount the contract names in ``amounts``."""
 EventTypeName = Annotated[str, _declared("event_types")]
 DeliverableIds = Annotated[list[str], _declared("deliverables")]
 DeliverableId = Annotated[str, _declared("deliverables")]
@@ -177,7 +205,8 @@ PARAM_TYPES: dict[str, Any] = {
     "event_types": EventTypeNames,
     "tier": Tier,
     "flags": list[FlagSpec],
-    "base": Base,
+    "base": BaseName,
+    "formula": FormulaText,
     "scope": Scope,
     "clause_prefix": str,
     "clauses": list[str],

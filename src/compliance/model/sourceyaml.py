@@ -18,7 +18,7 @@ events parses in seconds rather than half a minute.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,8 @@ _NULLS = frozenset({"~", "null", "Null", "NULL", ""})
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _DECIMAL = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _INFINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""Beijing time: China has kept UTC+8 all year since 1991, so a fixed offset is exact."""
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9].*")
 _MAYBE_NOT_TEXT = frozenset("0123456789+-.~tTfFnN")
@@ -110,13 +112,26 @@ def _plain(text: str, event: yaml.ScalarEvent) -> Any:
         raise _Problem(f"{text} 不是数：金额、比例和天数须写成有限的十进制数（如 5000 或 0.05）",
                        event)
     match = _DATE.fullmatch(text)
-    if match or _DATETIME.fullmatch(text):
+    if match:
         try:
-            return date(*(int(part) for part in match.groups()))  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            raise _Problem(f"不是有效日期：{text}（请写作 YYYY-MM-DD）",
-                           event) from None
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise _Problem(f"不是有效日期：{text}（请写作 YYYY-MM-DD）", event) from None
+    if _DATETIME.fullmatch(text):
+        return _moment(text, event)
     return text
+
+
+def _moment(text: str, event: yaml.events.Event) -> datetime:
+    """A date with a time of day (``2025-03-04 09:30``, ``2025-03-04T09:30:00+08:00``); one
+    written without a zone is a Beijing time (UTC+8), whatever the machine's zone."""
+    try:
+        moment = datetime.fromisoformat(text.replace("\t", " "))
+    except ValueError:
+        raise _Problem(f"不是有效时刻：{text}（请写作 YYYY-MM-DD HH:MM，北京时间）", event) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
 
 
 _TAGGED = {"tag:yaml.org,2002:str": str, "tag:yaml.org,2002:int": _plain,

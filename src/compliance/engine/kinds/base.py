@@ -10,18 +10,22 @@ from pydantic import BaseModel
 
 from compliance.model import money
 from compliance.model.arithmetic import Step, product, share
-from compliance.model.contract import BASE_LABEL, exposure_step
+from compliance.model.contract import exposure_step
 from compliance.model.fieldtypes import FlagSpec
+from compliance.model.measures import as_text
 from compliance.engine.outcome import Check, Flag, Line, Trace
 from compliance.engine.kinds import registry
 
 SCOPE_LABEL = {"period": "当月", "cycle": "本支付周期", "term": "合同期内"}
 
 
+
 class Terms(Protocol):
     """What a rule needs to know of its contract."""
 
     def base_amount(self, base: str) -> Decimal: ...
+    def base_label(self, base: str) -> str: ...
+    def formula_values(self) -> dict[str, Decimal]: ...
     def event_label(self, event_type: str) -> str: ...
     def event_unit(self, event_type: str) -> str: ...
     def exposures_of(self, clause: str) -> list[Decimal]: ...
@@ -85,7 +89,7 @@ class Rule:
     def share_of_base(self, what: str) -> tuple[Decimal, Step]:
         """For kinds with ``rate`` and ``base``: the base amount and the step fen(rate × base)."""
         base = self.terms.base_amount(self.params.base)
-        return base, share(what, BASE_LABEL[self.params.base], base, self.params.rate)
+        return base, share(what, self.terms.base_label(self.params.base), base, self.params.rate)
 
     def flags(self, specs: list[FlagSpec], reason: str, facts: list[dict[str, Any]],
               tranche: int | None = None) -> list[Flag]:
@@ -116,7 +120,7 @@ def current_event(event_types: list[str] | tuple[str, ...]) -> dict[str, Any]:
 
 
 TRACE_KEYS = ("type", "date", "count", "days", "amount", "staff", "deliverable", "clause", "ref",
-              "source")
+              "measures", "source")
 
 
 def event_trace(event: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +142,8 @@ def recorded_trace(recorded) -> dict[str, Any]:
     for key in _PLAIN_KEYS:
         if fields[key] is not None:
             trace[key] = fields[key]
+    if fields["measures"]:
+        trace["measures"] = {name: as_text(value) for name, value in fields["measures"].items()}
     if recorded.source is not None:
         trace["source"] = recorded.source
     return trace

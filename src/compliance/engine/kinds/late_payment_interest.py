@@ -15,7 +15,6 @@ from compliance.model import money
 from compliance.model.arithmetic import product
 from compliance.engine.outcome import Outcome
 from compliance.engine.kinds.base import (
-    BASE_LABEL,
     Rule,
     check,
     event_of_tranche,
@@ -58,7 +57,7 @@ def then(rule: Rule, matched: dict) -> Outcome:
     steps = [daily_step, product("迟延付款违约金", days, daily)]
     amount = steps[-1].value
     explanation = (f"{tranche['label']}应于 {tranche['due']} 前支付，至 {tranche['until']} 迟延 {days} 日 × "
-                   f"{BASE_LABEL[params.base]} {money.grouped(base)} 元 × {money.percent(params.rate)}"
+                   f"{rule.terms.base_label(params.base)} {money.grouped(base)} 元 × {money.percent(params.rate)}"
                    f"（日额 {money.grouped(daily)} 元）= {money.grouped(amount)} 元")
     line = rule.line(type="late_payment", quantity=days, unit_amount=daily, amount=amount, refs=[],
                      explanation=explanation, facts=facts, owed_by="buyer", tranche=tranche["number"],

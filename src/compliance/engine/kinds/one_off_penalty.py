@@ -12,7 +12,6 @@ from compliance.model import money
 from compliance.model.arithmetic import product
 from compliance.engine.outcome import Outcome
 from compliance.engine.kinds.base import (
-    BASE_LABEL,
     CounterSpec,
     Rule,
     counter_fact,
@@ -45,7 +44,7 @@ def then(rule: Rule, matched: dict) -> Outcome:
     steps = [unit_step, product("违约金", count, unit)]
     amount = steps[-1].value
     label = rule.terms.event_label(event["type"])
-    explanation = (f"{label} {count} 次 × {BASE_LABEL[params.base]} {money.grouped(base)} 元 × "
+    explanation = (f"{label} {count} 次 × {rule.terms.base_label(params.base)} {money.grouped(base)} 元 × "
                    f"{money.percent(params.rate)} = {money.grouped(amount)} 元")
     line = rule.event_line(event, quantity=count, unit_amount=unit, amount=amount,
                            explanation=explanation, steps=steps)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from compliance.model import money
 from compliance.model.arithmetic import Step, fen_step, product
 from compliance.engine.outcome import Outcome
-from compliance.engine.kinds.base import BASE_LABEL, Rule, current_event, event_trace
+from compliance.engine.kinds.base import Rule, current_event, event_trace
 
 
 def when(rule: Rule) -> dict:
@@ -22,12 +22,12 @@ def then(rule: Rule, matched: dict) -> Outcome:
     steps = [daily_step, product("违约金", days, daily)]
     amount = steps[-1].value
     explanation = (
-        f"{rule.terms.event_label(event['type'])} {days} 日 × {BASE_LABEL[params.base]} "
+        f"{rule.terms.event_label(event['type'])} {days} 日 × {rule.terms.base_label(params.base)} "
         f"{money.grouped(base)} 元 × {money.percent(params.rate)}（日额 {money.grouped(daily)} 元）"
         f" = {money.grouped(amount)} 元"
     )
     if params.cap is not None:
-        cap = fen_step("上限", f"{BASE_LABEL[params.base]} {money.grouped(base)} × "
+        cap = fen_step("上限", f"{rule.terms.base_label(params.base)} {money.grouped(base)} × "
                                 f"{money.percent(params.cap)}", params.cap * base)
         if amount > cap.value:
             amount = cap.value

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from compliance.model import money
 from compliance.engine.outcome import Outcome
-from compliance.engine.kinds.base import BASE_LABEL, Rule
+from compliance.engine.kinds.base import Rule
 
 
 def subtotals(rule: Rule) -> list[str]:
@@ -38,7 +38,7 @@ def then(rule: Rule, matched: dict) -> Outcome:
     subtotal = money.from_fen_int(matched["m"]["amount_fen"])
     reason = (
         f"当月第 {rule.params.clause_prefix} 条扣款合计 {money.grouped(subtotal)} 元，超过"
-        f"{BASE_LABEL[rule.params.base]}的 {money.percent(rule.params.ratio)}"
+        f"{rule.terms.base_label(rule.params.base)}的 {money.percent(rule.params.ratio)}"
         f"（{money.grouped(limit(rule))} 元）"
     )
     facts = [{"type": "subtotal", "clause_prefix": rule.params.clause_prefix,
