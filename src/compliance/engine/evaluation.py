@@ -45,7 +45,7 @@ from compliance.engine import waivers
 from compliance.engine.loading import LoadedContract
 from compliance.model.facts import FactsBook
 from compliance.engine.kinds import registry
-from compliance.engine.kinds.base import Rule
+from compliance.engine.kinds.base import Rule, scope_of
 from compliance.model.numbering import clause_order
 from compliance.engine.outcome import Outcome
 from compliance.model.periods import Period, span
@@ -203,7 +203,10 @@ class Evaluator:
         """Occurrences counted per scope for one rule. Its refs and trace are not asserted (no
         condition tests them, and they are as many as the events): ``_counted`` adds them to
         the counter a rule matched."""
-        totals = {scope: tally.totals(spec.event_types, scope) for scope in ("period", "cycle", "term")}
+        scopes = {"period": "period", "quarter": "quarter", "cycle": "cycle", "term": "term"}
+        if getattr(rule.params, "scope", None) == "rolling":
+            scopes["rolling"] = scope_of(rule.params)
+        totals = {name: tally.totals(spec.event_types, scope) for name, scope in scopes.items()}
         counts = {scope: count for scope, (count, _) in totals.items()}
         return {
             "t": "counter", "rule": rule.id, "name": spec.name, **counts,
@@ -217,7 +220,7 @@ class Evaluator:
         counts over (4.6.4: the payment cycle; 4.6.3: the term)."""
         rule, spec = self._specs[rule_id, name]
         tally = self._tally
-        scope = getattr(rule.params, "scope", "period")
+        scope = scope_of(rule.params)
         return {"refs": tally.refs(spec.event_types),
                 "items": tally.traces(tally.in_scope(spec.event_types, scope))}
 

@@ -18,7 +18,7 @@ from typing import Any
 from compliance.model import money
 from compliance.model.contract import Contract
 from compliance.model.facts import RecordedEvent
-from compliance.model.periods import Period
+from compliance.model.periods import Period, months_in_scope
 from compliance.engine.kinds.base import recorded_trace
 
 
@@ -40,7 +40,8 @@ class Tally:
         return self.as_of >= self.period.end
 
     def in_scope(self, event_types: tuple[str, ...] | list[str], scope: str) -> list[RecordedEvent]:
-        """The events of ``event_types`` in the month, its payment cycle, or the term so far."""
+        """The events of ``event_types`` in the month, its quarter, its payment cycle, the term so
+        far, or the last N months (``rolling-N``)."""
         key = ("scope", tuple(event_types), scope)
         found = self._kept.get(key)
         if found is None:
@@ -105,12 +106,11 @@ class Tally:
         chunks = self._kept.get("chunks")
         if chunks is None:
             chunks = self._kept["chunks"] = [_chunk(run, self.shared) for run in _runs(self.events)]
-        if scope == "period":
-            return [chunk for chunk in chunks if chunk.month == self.period.index]
-        if scope == "cycle":
-            cycle, months = self.period.cycle, self.contract.cycle_months
-            return [chunk for chunk in chunks if (chunk.month - 1) // months + 1 == cycle]
-        return chunks
+        if scope == "term":
+            return chunks
+        name, _, window = scope.partition("-")
+        months = months_in_scope(self.contract, self.period.index, name, int(window or 1))
+        return [chunk for chunk in chunks if chunk.month in months]
 
     def _select(self, event_types: tuple[str, ...], scope: str) -> list[RecordedEvent]:
         names = list(dict.fromkeys(event_types))

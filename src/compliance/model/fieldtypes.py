@@ -54,8 +54,9 @@ a contract names others in its ``amounts`` (质保金 = 合同总价款 × 5%)."
 Base = Literal[tuple(BASE_LABEL)]  # type: ignore[valid-type]
 """What a percentage is taken of: 合同总价款, 当月服务费, 季度服务费 or 支付周期服务费."""
 
-Scope = Literal["period", "cycle", "term"]
-"""Over which span occurrences are counted: the month, the payment cycle, the whole term."""
+Scope = Literal["period", "quarter", "cycle", "term", "rolling"]
+"""Over which span occurrences are counted: the month, its contract quarter, the payment cycle,
+the whole term, or the last N months (``rolling``, with the rule's ``months``)."""
 
 
 class Strict(BaseModel):

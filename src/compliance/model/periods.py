@@ -67,6 +67,27 @@ def cycle_index(contract: "Contract", period_index: int) -> int:
     return (period_index - 1) // contract.cycle_months + 1
 
 
+QUARTER_MONTHS = 3
+"""A contract quarter (季度): contract months 1–3, 4–6 … counted from the start of the term."""
+
+
+def months_in_scope(contract: "Contract", index: int, scope: str, window: int | None = None) -> range:
+    """The contract months a span counted at month ``index`` takes in: the month itself
+    (``period``), its contract quarter, its payment cycle, the term so far, or the ``window``
+    months ending with it (``rolling``, 最近 N 个月)."""
+    if scope == "period":
+        return range(index, index + 1)
+    if scope == "quarter":
+        first = (index - 1) // QUARTER_MONTHS * QUARTER_MONTHS + 1
+        return range(first, index + 1)
+    if scope == "cycle":
+        first = (cycle_index(contract, index) - 1) * contract.cycle_months + 1
+        return range(first, index + 1)
+    if scope == "rolling":
+        return range(max(1, index - (window or 1) + 1), index + 1)
+    return range(1, index + 1)
+
+
 def period(contract: "Contract", index: int) -> Period:
     count = contract.periods_in_term()
     if not 1 <= index <= count:

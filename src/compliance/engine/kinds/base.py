@@ -16,7 +16,27 @@ from compliance.model.measures import as_text
 from compliance.engine.outcome import Check, Flag, Line, Trace
 from compliance.engine.kinds import registry
 
-SCOPE_LABEL = {"period": "当月", "cycle": "本支付周期", "term": "合同期内"}
+SCOPE_LABEL = {"period": "当月", "quarter": "本季度", "cycle": "本支付周期", "term": "合同期内",
+               "rolling": "最近若干个月内"}
+
+
+def scope_of(params: Any) -> str:
+    """The span a rule counts over, as the tally names it: ``rolling-12`` for 最近 12 个月."""
+    scope = getattr(params, "scope", "period")
+    return f"rolling-{params.months}" if scope == "rolling" else scope
+
+
+def scope_label(params: Any) -> str:
+    """当月, 本季度, 本支付周期, 合同期内, 最近 12 个月内."""
+    scope = getattr(params, "scope", "period")
+    return f"最近 {params.months} 个月内" if scope == "rolling" else SCOPE_LABEL[scope]
+
+
+def check_window(params: Any) -> str | None:
+    """A rolling scope names its months; no other scope does."""
+    if (getattr(params, "scope", None) == "rolling") != (getattr(params, "months", None) is not None):
+        return "scope 为 rolling（最近 N 个月）时须写 months，其他计数范围不写 months"
+    return None
 
 
 

@@ -9,7 +9,12 @@ reached. Counted over the term, it is raised once, in the month the count reache
 from __future__ import annotations
 
 from compliance.engine.outcome import Outcome
-from compliance.engine.kinds.base import SCOPE_LABEL, CounterSpec, Rule, counter_fact
+from compliance.engine.kinds.base import (CounterSpec, Rule, check_window, counter_fact, scope_label,
+                                         scope_of)
+
+
+def validate_rule(rule: Rule) -> str | None:
+    return check_window(rule.params)
 
 
 def counters(rule: Rule) -> list[CounterSpec]:
@@ -28,7 +33,7 @@ def then(rule: Rule, matched: dict) -> Outcome:
     counter = matched["m"]
     scope = rule.params.scope
     reason = (
-        f"{SCOPE_LABEL[scope]}{_labels(rule)}累计 {counter[scope]} 次"
+        f"{scope_label(rule.params)}{_labels(rule)}累计 {counter[scope]} 次"
         f"（达到 {rule.params.threshold} 次及以上）"
     )
     return Outcome(flags=rule.flags(rule.params.flags, reason, counter["items"]))
@@ -41,8 +46,8 @@ def _labels(rule: Rule) -> str:
 def standing(rule: Rule, tally, outcome) -> dict:
     """Where the counter stands: "整改要求 7/10"."""
     params = rule.params
-    count = tally.count(params.event_types, params.scope)
+    count = tally.count(params.event_types, scope_of(params))
     return {"clause": rule.clause, "rule": rule.id, "label": _labels(rule), "count": count,
             "period_count": tally.count(params.event_types, "period"),
             "threshold": params.threshold, "reached": count >= params.threshold,
-            "text": f"{SCOPE_LABEL[params.scope]}{_labels(rule)} {count}/{params.threshold}"}
+            "text": f"{scope_label(params)}{_labels(rule)} {count}/{params.threshold}"}

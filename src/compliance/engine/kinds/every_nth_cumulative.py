@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from compliance.model import money
 from compliance.engine.outcome import Outcome
-from compliance.engine.kinds.base import SCOPE_LABEL, CounterSpec, Rule, counter_fact
+from compliance.engine.kinds.base import CounterSpec, Rule, counter_fact, scope_label, scope_of
+
+
+def validate_rule(rule: Rule) -> str | None:
+    """Groups of N are counted from the start of their span; a sliding window has no start."""
+    if rule.params.scope == "rolling":
+        return "每满 N 次扣款按当月、季度（quarter）、支付周期或合同期计数，不按最近 N 个月滚动计数"
+    return None
 
 
 def counters(rule: Rule) -> list[CounterSpec]:
@@ -21,12 +28,12 @@ def when(rule: Rule) -> dict:
 def standing(rule: Rule, tally, outcome) -> dict:
     """投诉累计 1/3: occurrences towards the next deduction, and the total so far."""
     params = rule.params
-    count = tally.count(params.event_types, params.scope)
+    count = tally.count(params.event_types, scope_of(params))
     labels = "、".join(rule.terms.event_label(name) for name in params.event_types)
     return {"clause": rule.clause, "rule": rule.id, "label": labels, "count": count,
             "period_count": tally.count(params.event_types, "period"), "threshold": params.every,
             "reached": False,
-            "text": f"{SCOPE_LABEL[params.scope]}{labels}累计 {count % params.every}/{params.every}"
+            "text": f"{scope_label(params)}{labels}累计 {count % params.every}/{params.every}"
                     f"（共 {count} 次，每满 {params.every} 次扣 {money.grouped(params.amount)} 元）"}
 
 
@@ -41,7 +48,7 @@ def then(rule: Rule, matched: dict) -> Outcome:
     amount = money.fen(rule.params.amount * groups)
     labels = "、".join(rule.terms.event_label(name) for name in rule.params.event_types)
     explanation = (
-        f"{SCOPE_LABEL[scope]}{labels}累计 {to_date} 次（本月前 {before} 次），"
+        f"{scope_label(rule.params)}{labels}累计 {to_date} 次（本月前 {before} 次），"
         f"本月新满 {groups} 组 × 每满 {every} 次扣 {money.grouped(rule.params.amount)} 元"
         f" = {money.grouped(amount)} 元"
     )
