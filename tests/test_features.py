@@ -71,13 +71,25 @@ def settlement(tmp_path: Path) -> Settlement:
     return Settlement(tmp_path)
 
 
+def _declared_columns(loaded: LoadedContract) -> dict[str, str]:
+    """The fields a contract declares on its event types (``fields``), by their labels: a
+    scenario writes 考核得分 where the facts file writes ``score``."""
+    return {field.label: (name, field.type) for spec in loaded.contract.event_types.values()
+            for name, field in spec.fields.items()}
+
+
 def _event(loaded: LoadedContract, header: list[str], row: list[str]) -> dict:
     labels = {spec.label: name for name, spec in loaded.contract.event_types.items()}
+    declared = _declared_columns(loaded)
     event: dict = {}
     for column, cell in zip(header, row):
-        key = COLUMNS[column]
         if not cell.strip():
             continue  # an empty cell: the event does not carry this field
+        if column in declared:  # a number, or a Beijing time written as text
+            name, kind = declared[column]
+            event[name] = Decimal(cell.strip()) if kind == "number" else cell.strip()
+            continue
+        key = COLUMNS[column]
         if key == "type":
             event[key] = labels[cell]
         elif key in ("count", "days", "tranche", "staff"):

@@ -12,7 +12,8 @@ passed is not a breach in it.
   due date.
 * Deductions arise on the day of the latest fact behind them; a claimed penalty is a
   ``penalty`` entry, once per claim; a claim waived or withdrawn (``engine.waivers``) gives
-  back what it names, on its day; late-payment interest owed by the buyer runs to the day.
+  back what it names, on its day, and so does a charge over a cap (``kinds/cap``), on the day of
+  the latest charge it caps; late-payment interest owed by the buyer runs to the day.
 * Payments: the buyer's (``payment_made``, ``interest_paid``) and the vendor's
   (``vendor_payment``).
 """
@@ -28,6 +29,7 @@ from compliance.account.entry import KIND_LABELS, Entry
 from compliance.engine.evaluation import remembering, settle_period_outcome
 from compliance.engine.loading import LoadedContract
 from compliance.engine.outcome import Line
+from compliance.engine.kinds import cap as cap_kind
 from compliance.engine.kinds.termination_settlement import Settlement
 from compliance.engine.schedule import payment_schedule
 from compliance.model import money
@@ -139,10 +141,11 @@ def _termination_entries(settled: Settlement, earned: list[Entry]) -> list[Entry
 
 
 def _line_entry(line: Line, as_of: date) -> Entry:
-    """A statement line as an entry: a deduction, a claimed penalty, a claim waived, or
-    interest the buyer owes."""
+    """A statement line as an entry: a deduction, a claimed penalty, a claim waived, a charge
+    over a cap, or interest the buyer owes."""
     kind = ("interest" if line.owed_by == "buyer" else "penalty" if line.type == PENALTY_CLAIM
-            else "waived" if line.type == CLAIM_WAIVED else "deduction")
+            else "waived" if line.type == CLAIM_WAIVED
+            else "capped" if line.trace.kind == cap_kind.KIND else "deduction")
     arose = date.fromisoformat(line.trace.arose()) if line.trace.arose() else as_of
     if kind == "interest":
         key = f"tranche-{line.tranche}"
@@ -150,6 +153,8 @@ def _line_entry(line: Line, as_of: date) -> Entry:
     else:
         facts = "|".join(f"{f.get('source', '')}@{f.get('date', '')}" for f in line.trace.facts)
         key = hashlib.sha256(f"{line.type}|{facts}".encode()).hexdigest()[:12]
+        if kind == "capped":  # two caps under one clause may credit the same month
+            key = f"{line.trace.rule}:{key}"
     sources = "、".join(f["source"] for f in line.trace.facts if f.get("source"))
     return Entry(f"{kind}:{line.clause}:{key}", kind, line.clause, arose, None, abs(line.amount),
                  line.explanation, sources or line.trace.rule)

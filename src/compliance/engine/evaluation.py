@@ -9,8 +9,10 @@ A contract month (``settle``):
 1. counters (occurrences per rule and scope), ratings, the month's events, and the
    deliverable slots that turn late or overdue this month: the occurrence rules fire
    and produce deduction lines and flags;
-2. subtotals of the month's deductions per clause group (for ratio thresholds); then the
-   claims the buyer waived or withdrew this month (``waivers``) are credited;
+2. subtotals of the month's deductions per clause group (for ratio thresholds); then each cap
+   in turn (``kinds/cap``: what its clauses charged over its span, this month's lines so far and
+   the earlier months' lines); then the claims the buyer waived or withdrew this month
+   (``waivers``) are credited;
 3. the balance (gross, deductions, net), for the netting rule.
 
 The term, for payment tranches (``judge_term``):
@@ -44,6 +46,7 @@ from compliance.engine import rete
 from compliance.engine import waivers
 from compliance.engine.loading import LoadedContract
 from compliance.model.facts import FactsBook
+from compliance.engine.kinds import cap as cap_kind
 from compliance.engine.kinds import registry
 from compliance.engine.kinds.base import Rule, scope_of
 from compliance.model.numbering import clause_order
@@ -79,6 +82,8 @@ class Evaluator:
             prefix for rule in loaded.rules
             for prefix in getattr(self._modules[rule.id], "subtotals", lambda r: [])(rule)
         })
+        self._caps = cap_kind.in_order(loaded.rules)
+        self._caps_reach_back = any(map(cap_kind.reaches_back, self._caps))
 
     def _counters_of(self, loaded: LoadedContract) -> list[tuple[Rule, Any]]:
         """Every counter the rules ask for, with its rule."""
@@ -121,13 +126,18 @@ class Evaluator:
     def _settle(self, book: FactsBook, tally: Tally, gross: Decimal, paid_alone: bool) -> Outcome:
         period = tally.period
         waived = waivers.waivers_in(tally.in_scope((waivers.KIND,), "period"), period.index)
-        earlier = self._earlier_lines(book, period) if waived else []
+        earlier = self._earlier_lines(book, period) if waived or self._caps_reach_back else {}
         self._tally = tally
         session = self._ruleset.session()
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
             outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
-            outcome.lines += waivers.waiver_lines(waived, earlier, outcome.lines, period.index)
+            for rule in self._caps:
+                outcome.extend(_merge(session.assert_facts(
+                    [cap_kind.fact(rule, self._caps, earlier, outcome.lines, period)])))
+            outcome.lines += waivers.waiver_lines(
+                waived, [line for lines in earlier.values() for line in lines], outcome.lines,
+                period.index)
             if paid_alone:
                 outcome.extend(_merge(session.assert_facts(
                     [_balance(gross, outcome.deductions())])))
@@ -150,12 +160,13 @@ class Evaluator:
         """Whether some rule could match an event of ``event_type`` as a fact (``rete``)."""
         return self._ruleset.wants({"t": "event", "type": event_type})
 
-    def _earlier_lines(self, book: FactsBook, period: Period) -> list:
-        """The lines of every earlier month with facts, for the waivers of ``period``."""
-        return [line for index in sorted(book.files) if index < period.index
-                for line in self.settle(book, span(self.loaded.contract, index),
-                                        self.loaded.contract.monthly_fee,
-                                        self.loaded.contract.pays_monthly).lines]
+    def _earlier_lines(self, book: FactsBook, period: Period) -> dict[int, list]:
+        """The lines of every earlier month with facts, by month, for the waivers and the caps
+        of ``period``."""
+        return {index: self.settle(book, span(self.loaded.contract, index),
+                                   self.loaded.contract.monthly_fee,
+                                   self.loaded.contract.pays_monthly).lines
+                for index in sorted(book.files) if index < period.index}
 
     def judge_balance(self, gross: Decimal, deductions: Decimal) -> Outcome:
         """What the netting rules say of a payment of ``gross`` less ``deductions`` (高米店 6.6:
@@ -228,9 +239,11 @@ class Evaluator:
         """Where each threshold and the staffing stand at the end of ``period``, given the
         month's ``outcome`` ("整改要求 7/10", "本月第 4.6 条扣款 17,000.00 / 71,920.00"), in
         reading order: how much headroom is left before each consequence. A claim waived this
-        month does not count: the rules judged the month before it was credited."""
+        month, or a cap's credit, does not count: the rules judged the month before either was
+        credited."""
         tally = self._tally_of(book, period)
-        charged = Outcome(lines=[line for line in outcome.lines if line.type != waivers.KIND])
+        charged = Outcome(lines=[line for line in outcome.lines
+                                 if line.type != waivers.KIND and line.trace.kind != cap_kind.KIND])
         found = [standing(rule, tally, charged) for rule in self.loaded.rules
                  if (standing := self._hook(rule, "standing", None)) is not None]
         return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
@@ -261,7 +274,7 @@ def _tally(loaded: LoadedContract, book: FactsBook, period: Period) -> Tally:
     is known to (``FactsBook.as_of``), whichever comes first."""
     as_of = min(book.known_on or period.end, period.end)
     return Tally(loaded.contract, book.events_through(period.index), period, as_of,
-                 _remembered.get())
+                 _remembered.get(), {n: book.rating(n) for n in book.files if n <= period.index})
 
 
 def in_reading_order(outcome: Outcome) -> Outcome:

@@ -33,8 +33,12 @@ class LoadedContract:
 
     @cached_property
     def tranches(self) -> list[Rule]:
-        """The payment tranches (第一次付款 …), by number."""
-        return sorted((rule for rule in self.rules if rule.kind == "tranche"),
+        """The payment tranches (第一次付款 …), by number: those of every rule whose kind pays
+        in tranches (its ``tranches(rule)``: a tranche clause itself, an instalment plan one
+        tranche per instalment)."""
+        registry = kinds.registry()
+        return sorted((tranche for rule in self.rules
+                       for tranche in getattr(registry[rule.kind].module, "tranches", _none)(rule)),
                       key=lambda rule: rule.params.number)
 
     @cached_property
@@ -51,6 +55,26 @@ class LoadedContract:
     def tranche_amounts(self) -> dict[int, Decimal]:
         return {rule.params.number: tranche_kind.amount(rule) for rule in self.tranches}
 
+    @cached_property
+    def tranche_prices(self) -> dict[int, Decimal]:
+        """What each tranche pays of the contract price: its amount, less the interest an
+        instalment adds (its kind's ``price_paid``)."""
+        registry = kinds.registry()
+        return {rule.params.number: registry[rule.kind].module.price_paid(rule)
+                for rule in self.tranches}
+
+
+def _none(rule: Rule) -> list[Rule]:
+    return []
+
+
+def _check_tranche_numbers(loaded: LoadedContract, path: Path) -> None:
+    """Each payment has its own number: facts name the tranche they pay by it."""
+    numbers = [rule.params.number for rule in loaded.tranches]
+    repeated = sorted({number for number in numbers if numbers.count(number) > 1})
+    if repeated:
+        raise UserError(f"付款序号重复：第 {'、'.join(map(str, repeated))} 次付款不止一处"
+                        "（分期付款各期的序号自 first_number 起依次编号）", file=path)
 
 
 def _compile_rules(contract: Contract, document: Any, path: Path) -> list[Rule]:
@@ -112,4 +136,6 @@ def load_contract(path: Path) -> LoadedContract:
     rules = _compile_rules(contract, document, path)
     _check_event_requirements(contract, rules, path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return LoadedContract(contract, rules, path, digest)
+    loaded = LoadedContract(contract, rules, path, digest)
+    _check_tranche_numbers(loaded, path)
+    return loaded

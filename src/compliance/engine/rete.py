@@ -6,7 +6,9 @@ durable-rules is unmaintained and has traps; this adapter contains them:
   compiled ruleset is cached by name (the name carries a hash of its rules);
 * the rule definition dict is mutated in place (``run`` is popped), so it is deep-copied;
 * an exception raised inside an action is swallowed into the session state, so each
-  action is wrapped and its error re-raised here as :class:`RuleActionError`;
+  action is wrapped and its error re-raised here as :class:`RuleActionError` (a bug), or as
+  it was when it is a :class:`UserError` (a contract's formula that divides by zero for these
+  facts: the user is told which rule, in Chinese);
 * a ruleset holds at most 1,024 session states (``sid``); the 1,025th raises
   ``MemoryError``, and a state is never freed on its own. ``delete_state`` crashes the
   process (segfault) on states our rules have used, even once every fact is retracted
@@ -44,7 +46,7 @@ from typing import Any, Callable
 
 from durable import engine
 
-from compliance.errors import RuleActionError
+from compliance.errors import RuleActionError, UserError
 
 Action = Callable[[dict[str, dict[str, Any]]], Any]
 """Called with the matched facts by alias; whatever it returns is collected."""
@@ -232,6 +234,8 @@ class Session:
             self._ruleset.do_actions(handle, self._raise_on_error)
             if sink.error is not None:
                 error, sink.error = sink.error, None
+                if isinstance(error, UserError):  # a contract's formula that cannot be worked out
+                    raise error
                 raise RuleActionError(
                     f"rule action failed on fact {json.dumps(fact, ensure_ascii=False)}: {error!r}"
                 ) from error

@@ -9,8 +9,10 @@ For each tranche (分期付款 clause) this works out, as of a date of judgement
 * what the term-wide rules say of it (payment conditions, late-payment interest,
   rights), judged in durable-rules;
 * the deductions it nets: each deduction or flag of the monthly settlements goes to
-  the first tranche not yet paid when it arose (penalties are deducted from the next
-  amount payable), the last tranche taking whatever is left.
+  the tranche that takes its clause (维修费用从质保金中扣除), else to the first tranche not
+  yet paid when it arose (penalties are deducted from the next amount payable), the last
+  tranche taking whatever is left; a tranche its deductions exceed is judged by the
+  netting rules as any payment is (不足抵扣的乙方补足).
 """
 from __future__ import annotations
 
@@ -36,8 +38,8 @@ from compliance.model.workdays import Deadline, WorkCalendar
 STATUS_LABELS = {"not_yet_due": "未到期", "due": "应付", "paid": "已付", "paid_late": "逾期支付",
                  "overdue": "逾期未付", "suspended": "暂缓支付（付款条件未满足）",
                  "withheld": "暂停支付", "vendor_owes": "乙方应补足",
-                 "terminated": "合同已解除，按解除结算"}
-PAID_IN_FULL = ("paid", "paid_late")
+                 "deducted": "已由扣款抵足", "terminated": "合同已解除，按解除结算"}
+PAID_IN_FULL = ("paid", "paid_late", "deducted")
 
 
 @dataclass
@@ -64,6 +66,12 @@ class TrancheState:
     @property
     def label(self) -> str:
         return self.rule.params.label
+
+    @property
+    def basis(self) -> str | None:
+        """What the amount is (合同总价款 50%; an instalment's principal and interest), as the
+        tranche's kind says."""
+        return registry()[self.rule.kind].module.basis(self.rule)
 
     @property
     def paid(self) -> Decimal:
@@ -131,6 +139,8 @@ def _payment_schedule(loaded: LoadedContract, book: FactsBook, as_of: date,
     term = evaluator.judge_term(judged, as_of, [state.fact() for state in dated],
                                 evaluator.term_facts(view), late_facts)
     _allocate(term, states)
+    for state in states:
+        state.outcome.extend(evaluator.judge_balance(state.amount, state.outcome.deductions()))
     shared = loaded.termination_grounds
     lines = [line for state in states for line in state.outcome.lines]
     terminations = [termination_kind.settlement(
@@ -178,7 +188,7 @@ def _milestones(loaded: LoadedContract, view: TermView) -> dict[str, Milestone]:
 
 def _dated(rule: Rule, view: TermView) -> TrancheState:
     trigger = tranche_kind.trigger(rule, view)
-    due, how = (tranche_kind.due(rule, trigger.day, view.calendar) if trigger.day
+    due, how = (tranche_kind.due(rule, trigger, view.calendar) if trigger.day
                 else (None, None))
     payments = [e for e in view.of_type(PAYMENT) if e.event.tranche == rule.params.number]
     return TrancheState(rule, tranche_kind.amount(rule), trigger, due, how, payments)
@@ -196,8 +206,8 @@ def _monthly_outcomes(loaded: LoadedContract, book: FactsBook, as_of: date) -> O
 
 
 def _allocate(outcome: Outcome, states: list[TrancheState]) -> None:
-    """Give each line, flag and check to its tranche: the one it names, else the first tranche
-    not yet paid when it arose, else the last."""
+    """Give each line, flag and check to its tranche: the one it names, else the one that takes
+    its clause (质保金), else the first tranche not yet paid when it arose, else the last."""
     if not states:
         return
     by_number = {state.number: state for state in states}
@@ -205,6 +215,9 @@ def _allocate(outcome: Outcome, states: list[TrancheState]) -> None:
     def owner(item) -> TrancheState:
         if getattr(item, "tranche", None) is not None:
             return by_number[item.tranche]
+        taker = next((s for s in states if tranche_kind.takes(s.rule, item.clause)), None)
+        if taker is not None:
+            return taker
         arose = item.trace.arose() or ""
         for state in states:
             first = min((p.event.date.isoformat() for p in state.payments), default=None)
@@ -223,7 +236,16 @@ def _allocate(outcome: Outcome, states: list[TrancheState]) -> None:
 
 
 def _judge_status(state: TrancheState, as_of: date, calendar: WorkCalendar) -> None:
-    """Paid in full (on time or late), overdue, due, or not yet due, and the days late."""
+    """Paid in full (on time or late), overdue, due, or not yet due, and the days late. A
+    tranche its deductions used up, unpaid, asks nothing of the buyer and is never late: the
+    vendor owes what they exceed (质保金 less repair costs beyond it), or, to the fen, once it
+    is triggered it is settled by them."""
+    if state.net <= 0 and not state.payments:
+        state.until, state.days_late, state.working_days_late = as_of, 0, 0
+        triggered = state.trigger.day is not None and as_of >= state.trigger.day
+        state.status = ("vendor_owes" if state.net < 0 else
+                        "deducted" if triggered else "not_yet_due")
+        return
     paid_in_full = state.payments and state.paid >= state.net
     if paid_in_full:
         state.settled_on = max(p.event.date for p in state.payments)

@@ -32,6 +32,9 @@ class Tally:
     """The end of the day the month is judged at: its last day once it is over."""
     shared: dict | None = field(default=None, repr=False, compare=False)
     """Where the months' indexes are kept across tallies (``evaluation.remembering``), if any."""
+    recorded: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
+    """Each contract month 1 … ``period`` that has a facts file, with its rating (None if
+    unrated): ``consecutive_periods`` judges a period once its last month has one."""
     _kept: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     """The index and the scopes worked out so far (the events never change once tallied)."""
 
@@ -45,8 +48,14 @@ class Tally:
         key = ("scope", tuple(event_types), scope)
         found = self._kept.get(key)
         if found is None:
-            found = self._kept[key] = self._select(key[1], scope)
+            found = self._kept[key] = self._select(key[1], self._chunks(scope))
         return found
+
+    def in_months(self, event_types: tuple[str, ...] | list[str],
+                  months: range) -> list[RecordedEvent]:
+        """The events of ``event_types`` in the contract ``months`` given (an earlier quarter)."""
+        return self._select(tuple(event_types),
+                            [chunk for chunk in self._chunks("term") if chunk.month in months])
 
     def count(self, event_types: tuple[str, ...] | list[str], scope: str) -> int:
         return self.totals(event_types, scope)[0]
@@ -112,10 +121,10 @@ class Tally:
         months = months_in_scope(self.contract, self.period.index, name, int(window or 1))
         return [chunk for chunk in chunks if chunk.month in months]
 
-    def _select(self, event_types: tuple[str, ...], scope: str) -> list[RecordedEvent]:
+    def _select(self, event_types: tuple[str, ...], chunks: list["_Chunk"]) -> list[RecordedEvent]:
         names = list(dict.fromkeys(event_types))
         found: list[RecordedEvent] = []
-        for chunk in self._chunks(scope):
+        for chunk in chunks:
             groups = [chunk.by_type[name] for name in names if name in chunk.by_type]
             if len(groups) > 1:
                 groups = [sorted((p for group in groups for p in group), key=itemgetter(0))]

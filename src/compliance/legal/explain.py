@@ -20,6 +20,7 @@ from compliance.errors import UserError
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.model.suggest import did_you_mean
 from compliance.engine import waivers
+from compliance.engine.kinds import cap as cap_kind
 from compliance.engine.kinds import registry
 from compliance.engine.outcome import TRACE_KEY
 from compliance.views.statement import events_by_id, payable_sentence, trace_facts
@@ -30,7 +31,8 @@ FACT_FIELDS = (("date", "{}"), ("period", "第 {} 期"), ("count", "× {}"), ("d
 
 OTHER_TOTALS = (("already_paid", "已付（本次付款）"), ("owed_by_vendor", "乙方应补足"),
                 ("owed_by_buyer", "甲方应付迟延付款违约金"))
-OTHER_FACTS = {"rating": "市级评价", "balance": "当期结算余额", None: "付款"}
+OTHER_FACTS = {"rating": "市级评价", "balance": "当期结算余额", None: "付款",
+               cap_kind.CHARGES: "计入上限的扣款", cap_kind.CREDITS: "已按上限不予扣除"}
 ENGINE_STEPS = {waivers.KIND: waivers.TITLE}
 """What the engine itself produces besides the clause kinds' rules, by trace kind."""
 """Facts the engine derives rather than reads from a facts file."""

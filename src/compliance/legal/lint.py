@@ -5,7 +5,8 @@ price, each 大写 amount says what its figure says, the monthly fees make up th
 and the price, the term's dates are the ones written, every fact the contract accepts is
 used by a rule, and wording the encoding had to resolve carries an interpretation; every
 amount and rate a rule is given is written in its clause (5000元、伍仟元、5%、千分之二、三成),
-of the base the text names (合同总价款 or 当月服务费), and the price is paid once (not by both
+as is every number its formulas write (合同总价款 × 0.5%, (15 + 超时小时数)%), a rate of the
+base the text names (合同总价款 or 当月服务费), and the price is paid once (not by both
 monthly fees and tranches).
 A finding names the clause and has a severity: ``error`` (the encoding or the text gives a
 wrong number), ``warning`` (the text is inconsistent or open, and a reading was chosen).
@@ -27,6 +28,7 @@ from compliance.paths import CONTRACTS_DIR
 from compliance.model.contract import ACCOUNT_EVENT_TYPES
 from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.engine.kinds import tranche as tranche_kind
+from compliance.model.formula import Call, Formula, Number, Operation
 
 CAPITAL = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰叁肆伍陆柒捌玖]角)?"
                      r"(?:[零壹贰叁肆伍陆柒捌玖]分)?整?")
@@ -141,7 +143,7 @@ def tranches_make_up_the_price(loaded: LoadedContract) -> Iterator[Finding]:
     if not loaded.tranches:
         return
     total = loaded.contract.total_price.amount
-    amounts = loaded.tranche_amounts
+    amounts = loaded.tranche_prices
     # a contract also paid by monthly fees is re-added by the payments check
     if sum(amounts.values()) != total and not loaded.contract.fees:
         shown = " + ".join(money.grouped(amounts[n]) for n in sorted(amounts))
@@ -156,7 +158,7 @@ def tranches_make_up_the_price(loaded: LoadedContract) -> Iterator[Finding]:
     paid_before = Decimal("0")
     for rule in loaded.tranches:
         yield from _remaining_wording(loaded, rule, total - paid_before)
-        paid_before += tranche_kind.amount(rule)
+        paid_before += amounts[rule.params.number]
 
 
 def _remaining_wording(loaded: LoadedContract, rule, remaining: Decimal) -> Iterator[Finding]:
@@ -244,7 +246,7 @@ def the_price_is_paid_once(loaded: LoadedContract) -> Iterator[Finding]:
         return
     months = loaded.period_count
     by_fees = contract.monthly_fee * months
-    amounts = loaded.tranche_amounts
+    amounts = loaded.tranche_prices
     by_tranches = sum(amounts.values(), Decimal("0"))
     paid = by_fees + by_tranches
     if paid == total:
@@ -350,6 +352,18 @@ def _written(text: str) -> tuple[Written, ...]:
     return tuple(found)
 
 
+NUMBER_FORMS = re.compile(rf"(?<![\d.,]){ARABIC}|[{NUMERAL}]+(?:点[{NUMERAL}]+)?")
+
+
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> tuple[Written, ...]:
+    """Every number the text writes, whatever follows it (2 小时, 0.1 个百分点, 十五): what a
+    formula's plain numbers are read against."""
+    text = text.translate(HALF_WIDTH)
+    return tuple(Written("number", _number(m.group()), m.group(), m.start())
+                 for m in NUMBER_FORMS.finditer(text))
+
+
 def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
@@ -371,15 +385,17 @@ class Figure:
 
     rule: Any
     name: str
-    kind: str  # "money" or "ratio"
+    kind: str  # "money", "ratio", or "number" (a plain number in a formula)
     value: Decimal
     base: str | None
     clauses: tuple[str, ...]
 
     def shown(self) -> str:
-        """6,000.00 元; 0.005（0.5%，5‰）."""
+        """6,000.00 元; 0.005（0.5%，5‰）; 15."""
         if self.kind == "money":
             return f"{money.grouped(self.value)} 元"
+        if self.kind == "number":
+            return f"{self.value.normalize():f}"
         permille = (f"，{(self.value * 1000).normalize():f}‰" if self.value < Decimal("0.01") else "")
         return f"{self.value.normalize():f}（{money.percent(self.value)}{permille}）"
 
@@ -408,14 +424,43 @@ def _figures(loaded: LoadedContract) -> Iterator[Figure]:
                         cited = (flag.clause,) if flag.clause not in (None, rule.clause) else ()
                         yield Figure(rule, f"{name}[{index}].rate", "ratio", flag.rate, flag.base,
                                      (rule.clause, *cited))
+            elif spec.type in ("formula", "bands"):
+                yield from _formula_figures(rule, name, value)
+
+
+def _formula_figures(rule, name: str, value) -> Iterator[Figure]:
+    """The numbers a formula writes (for ``bands``, each band's amount): before % or ‰ a ratio
+    (合同总价款 × 0.5% → 0.005), any other a number the text writes as it is (15 in
+    (15 + 超时小时数)%, 2 in 小时数(…) − 2, 500); 0 (不扣款) is no figure. The clause's sub-clauses
+    may write them (望京 5.4's bands are written in 5.4.1–5.4.4)."""
+    formulas = ({name: value} if isinstance(value, Formula) else
+                {f"{name}[{index}].amount": band.amount for index, band in enumerate(value)})
+    clauses = tuple(c.id for c in rule.terms.clauses if c.id == rule.clause
+                    or c.id.startswith((f"{rule.clause}.", f"{rule.clause}(")))
+    for where, formula in formulas.items():
+        for kind, number in dict.fromkeys(_literals(formula.tree)):
+            if number != 0:
+                yield Figure(rule, where, kind, number, None, clauses)
+
+
+def _literals(node) -> Iterator[tuple[str, Decimal]]:
+    """(kind, value) of each number in a formula's tree, in reading order."""
+    if isinstance(node, Operation) and node.op in SCALES and isinstance(node.operands[0], Number):
+        yield "ratio", node.operands[0].value / SCALES[node.op]
+    elif isinstance(node, Number):
+        yield "number", node.value
+    elif isinstance(node, (Call, Operation)):
+        for child in node.args if isinstance(node, Call) else node.operands:
+            yield from _literals(child)
 
 
 def _base_of(rule, name: str, kind: str) -> str | None:
-    """What a ratio is a share of: a tranche's share is of 合同总价款; other kinds name it."""
+    """What a ratio is a share of: a tranche's (or an instalment plan's) share is of its base, other
+    kinds name it by ``RATIO_BASE_PARAM``."""
     if kind != "ratio":
         return None
-    if rule.kind == "tranche" and name == "share":
-        return "total_price"
+    if rule.kind in ("tranche", "instalments") and name == "share":
+        return tranche_kind.base(rule.params)
     return getattr(rule.params, RATIO_BASE_PARAM.get(name, ""), None)
 
 
@@ -429,8 +474,9 @@ def _derived(figure: Figure, loaded: LoadedContract) -> Decimal | None:
 
 
 def _found_in(figure: Figure, written: list[Written], derived: Decimal | None) -> bool:
-    if figure.kind == "money":
-        return any(w.kind == "amount" and w.value == figure.value for w in written)
+    if figure.kind in ("money", "number"):
+        kind = "amount" if figure.kind == "money" else "number"
+        return any(w.kind == kind and w.value == figure.value for w in written)
     return any((w.kind == "ratio" and w.value == figure.value)
                or (derived is not None and w.kind == "amount" and w.value == derived)
                for w in written)
@@ -443,25 +489,36 @@ def figures_are_written(loaded: LoadedContract) -> Iterator[Finding]:
     contract = loaded.contract
     for figure in _figures(loaded):
         clauses = [contract.clause(c) for c in figure.clauses]
-        written = [w for clause in clauses for w in _written(clause.text)]
+        written = [w for clause in clauses for w in _readings(clause.text)]
         derived = _derived(figure, loaded)
         if _found_in(figure, written, derived):
             continue
-        if any(clause.interpretation and _found_in(figure, list(_written(clause.interpretation)), None)
+        if any(clause.interpretation and _found_in(figure, _readings(clause.interpretation), None)
                for clause in clauses):
             continue
         also = (f"，也没有写 {money.percent(figure.value)} × {loaded.contract.base_label(figure.base)} = "
                 f"{money.grouped(derived)} 元" if derived is not None else "")
         yield Finding("figures", "error", figure.rule.clause,
                       f"{figure.where()}，条款 {'、'.join(figure.clauses)} 的文字中没有这个"
-                      f"{'金额' if figure.kind == 'money' else '比例'}{also}；"
+                      f"{FIGURE_WORDS[figure.kind]}{also}；"
                       f"{_what_the_text_writes(figure, written)}")
+
+
+FIGURE_WORDS = {"money": "金额", "ratio": "比例", "number": "数字"}
+
+
+def _readings(text: str) -> list[Written]:
+    """The amounts and rates the text writes, and every number in it."""
+    return [*_written(text), *_numbers(text)]
 
 
 def _what_the_text_writes(figure: Figure, written: list[Written]) -> str:
     if figure.kind == "money":
         amounts = list(dict.fromkeys(w.shown for w in written if w.kind == "amount" and w.yuan))
         return f"文中金额：{'、'.join(amounts) or '无'}"
+    if figure.kind == "number":
+        numbers = list(dict.fromkeys(w.shown for w in written if w.kind == "number"))
+        return f"文中数字：{'、'.join(numbers) or '无'}"
     ratios = list(dict.fromkeys((w.shown, w.value) for w in written if w.kind == "ratio"))
     listed = "、".join(f"{shown}（= {value.normalize():f}）" for shown, value in ratios)
     slips = [(shown, figure.value / value) for shown, value in ratios

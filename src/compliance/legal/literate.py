@@ -18,7 +18,8 @@ from compliance.model.suggest import did_you_mean
 from compliance.paths import FEATURES_DIR, ROOT
 
 STRUCTURE = {"term": "服务期限", "fees": "月服务费", "total_price": "合同总价款", "payment": "支付周期",
-             "quote": "报价表", "deliverables": "服务成果", "renewal_limits": "续约限制"}
+             "quote": "报价表", "deliverables": "服务成果", "renewal_limits": "续约限制",
+             "amounts": "合同约定的金额"}
 
 
 def show(loaded: LoadedContract, clause_prefix: str | None = None) -> list[str]:

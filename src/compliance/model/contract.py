@@ -168,7 +168,7 @@ class Clause(Strict):
     effect: Effect
     rules: list[RuleSpec] = []
     executed_by: Literal["term", "fees", "total_price", "payment", "quote", "deliverables",
-                         "renewal_limits"] | None = None
+                         "renewal_limits", "amounts"] | None = None
     reason: str | None = None
     interpretation: str | None = None
 

@@ -178,6 +178,7 @@ class FlagSpec(Strict):
     本合同总金额的 30%): it gives ``rate`` and ``base``, and ``clause`` when the penalty is
     granted by another clause than the rule's (a late deliverable under 2.2.2 exposes the
     vendor to the 6.7 penalty). Nothing is deducted until the facts record the buyer's claim.
+    Any flag may name the ``clause`` that grants its consequence, when it is not the rule's.
     """
 
     kind: FlagKind
@@ -219,8 +220,15 @@ PARAM_TYPES: dict[str, Any] = {
     "date": Day,
     "deliverable": DeliverableId,
     "cadence": Literal["monthly", "quarterly", "half_yearly", "yearly", "term"],
+    "per": Literal["month", "quarter"],
     "party": Literal["vendor", "buyer"],
     "basis": Literal["days", "staff_days"],
+    "number": Number,
+    "event_or_period": Literal["event", "period"],
+    "rounding": Literal["up", "down", "pro_rata"],
 }
-"""The parameter types a clause kind in ``rules/`` may declare."""
+"""The parameter types a clause kind in ``rules/`` may declare; ``bands`` (``list[Band]``) is
+added by ``model/bands.py``, imported below: a band holds a formula and flags, defined here."""
+
+import compliance.model.bands  # noqa: E402,F401  (adds "bands" to PARAM_TYPES)
 

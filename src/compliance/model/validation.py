@@ -33,8 +33,14 @@ def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> str | No
         current = next((a for a in (annotation, *args) if hasattr(a, "model_fields")), None)
         if current is None:
             return None
-    fields = getattr(current, "model_fields", None)
+    fields = [name for name in getattr(current, "model_fields", None) or ()
+              if name not in INTERNAL_KEYS]
     return ", ".join(fields) if fields else None
+
+
+INTERNAL_KEYS = frozenset({"measures"})
+"""Fields a model fills itself and a file never writes (an event's declared values, read from
+keys of their own): not offered as valid keys."""
 
 
 _MESSAGES = {

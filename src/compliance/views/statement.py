@@ -345,5 +345,5 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
 
 
 def _tranche_label(state: TrancheState) -> str:
-    share = state.rule.params.share
-    return f"{state.label}" + (f"：合同总价款 {money.percent(share)}" if share is not None else "")
+    basis = state.basis
+    return state.label + (f"：{basis}" if basis else "")

@@ -100,11 +100,12 @@ class Rule:
 
     def event_line(self, event: dict[str, Any], *, quantity, unit_amount: Decimal,
                    amount: Decimal, explanation: str, type: str | None = None,
-                   steps: list[Step] | None = None) -> Line:
+                   steps: list[Step] | None = None, owed_by: str = "vendor") -> Line:
         """A line produced by one event: its ref and its trace come from the event."""
         return self.line(type=type or event["type"], quantity=quantity, unit_amount=unit_amount,
                          amount=amount, refs=[event["ref"]] if event.get("ref") else [],
-                         explanation=explanation, facts=[event_trace(event)], steps=steps)
+                         explanation=explanation, facts=[event_trace(event)], steps=steps,
+                         owed_by=owed_by)
 
     def share_of_base(self, what: str) -> tuple[Decimal, Step]:
         """For kinds with ``rate`` and ``base``: the base amount and the step fen(rate × base)."""
@@ -117,9 +118,11 @@ class Rule:
 
     def _flag(self, spec: FlagSpec, reason: str, facts: list[dict[str, Any]],
               tranche: int | None) -> Flag:
-        """A flag in the words of the contract; an exposure says what the buyer may claim."""
+        """A flag in the words of the contract, under the clause that grants it (its own
+        ``clause`` when another clause than the rule's does: 逾期超过 30 日的解除权 of 5.3, raised
+        by the per-block rule of 5.1); an exposure says what the buyer may claim."""
         if spec.kind != "penalty_exposure":
-            return Flag(self.clause, spec.kind, f"{reason}：{spec.consequence}",
+            return Flag(spec.clause or self.clause, spec.kind, f"{reason}：{spec.consequence}",
                         self.trace(facts, reason), tranche)
         step = exposure_step(spec, self.terms)
         arithmetic = f"{step.how} = {money.grouped(step.value)} 元"
