@@ -9,10 +9,10 @@ A contract month (``settle``):
 1. counters (occurrences per rule and scope), ratings, the month's events, and the
    deliverable slots that turn late or overdue this month: the occurrence rules fire
    and produce deduction lines and flags;
-2. subtotals of the month's deductions per clause group (for ratio thresholds); then each cap
-   in turn (``kinds/cap``: what its clauses charged over its span, this month's lines so far and
-   the earlier months' lines); then the claims the buyer waived or withdrew this month
-   (``waivers``) are credited;
+2. each cap in turn (``kinds/cap``: what its clauses charged over its span, this month's lines
+   so far and the earlier months' lines); then the subtotals of the deductions per clause group
+   over the month or a longer span, after the caps (for ratio thresholds); then the claims the
+   buyer waived or withdrew this month (``waivers``) are credited;
 3. the balance (gross, deductions, net), for the netting rule.
 
 The term, for payment tranches (``judge_term``):
@@ -51,7 +51,7 @@ from compliance.engine.kinds import registry
 from compliance.engine.kinds.base import Rule, scope_of
 from compliance.model.numbering import clause_order
 from compliance.engine.outcome import Outcome
-from compliance.model.periods import Period, span
+from compliance.model.periods import Period, months_in_scope, span
 from compliance.engine.tally import Tally
 
 
@@ -79,11 +79,12 @@ class Evaluator:
         for rule, spec in self._counters:
             self._specs.setdefault((rule.id, spec.name), (rule, spec))
         self._subtotals = sorted({
-            prefix for rule in loaded.rules
-            for prefix in getattr(self._modules[rule.id], "subtotals", lambda r: [])(rule)
+            group for rule in loaded.rules
+            for group in getattr(self._modules[rule.id], "subtotals", lambda r: [])(rule)
         })
         self._caps = cap_kind.in_order(loaded.rules)
-        self._caps_reach_back = any(map(cap_kind.reaches_back, self._caps))
+        self._reaches_back = (any(map(cap_kind.reaches_back, self._caps))
+                              or any(scope != "period" for _, scope in self._subtotals))
 
     def _counters_of(self, loaded: LoadedContract) -> list[tuple[Rule, Any]]:
         """Every counter the rules ask for, with its rule."""
@@ -126,15 +127,16 @@ class Evaluator:
     def _settle(self, book: FactsBook, tally: Tally, gross: Decimal, paid_alone: bool) -> Outcome:
         period = tally.period
         waived = waivers.waivers_in(tally.in_scope((waivers.KIND,), "period"), period.index)
-        earlier = self._earlier_lines(book, period) if waived or self._caps_reach_back else {}
+        earlier = self._earlier_lines(book, period) if waived or self._reaches_back else {}
         self._tally = tally
         session = self._ruleset.session()
         try:
             outcome = _merge(session.assert_facts(self._occurrence_facts(book, tally)))
-            outcome.extend(_merge(session.assert_facts(self._subtotal_facts(outcome))))
             for rule in self._caps:
                 outcome.extend(_merge(session.assert_facts(
                     [cap_kind.fact(rule, self._caps, earlier, outcome.lines, period)])))
+            outcome.extend(_merge(session.assert_facts(
+                self._subtotal_facts(outcome, earlier, period))))
             outcome.lines += waivers.waiver_lines(
                 waived, [line for lines in earlier.values() for line in lines], outcome.lines,
                 period.index)
@@ -244,8 +246,9 @@ class Evaluator:
         tally = self._tally_of(book, period)
         charged = Outcome(lines=[line for line in outcome.lines
                                  if line.type != waivers.KIND and line.trace.kind != cap_kind.KIND])
-        found = [standing(rule, tally, charged) for rule in self.loaded.rules
-                 if (standing := self._hook(rule, "standing", None)) is not None]
+        found = [found for rule in self.loaded.rules
+                 if (standing := self._hook(rule, "standing", None)) is not None
+                 and (found := standing(rule, tally, charged)) is not None]
         return sorted(found, key=lambda s: (clause_order(s["clause"]), s["rule"]))
 
     def term_facts(self, view) -> list[dict[str, Any]]:
@@ -256,10 +259,22 @@ class Evaluator:
     def _hook(self, rule: Rule, name: str, default):
         return getattr(self._modules[rule.id], name, default)
 
-    def _subtotal_facts(self, outcome: Outcome) -> list[dict[str, Any]]:
-        return [{"t": "subtotal", "prefix": prefix,
-                 "amount_fen": money.to_fen_int(outcome.deductions(prefix))}
-                for prefix in self._subtotals]
+    def _subtotal_facts(self, outcome: Outcome, earlier: dict[int, list],
+                        period: Period) -> list[dict[str, Any]]:
+        """What each clause group charged, after the caps: this month (``period``), or over a
+        longer span (the quarter, the term …: the earlier months' lines as they were settled,
+        and this month's), with what it stood at before this month."""
+        facts = []
+        for prefix, scope in self._subtotals:
+            now = outcome.deductions(prefix)
+            name, _, window = scope.partition("-")
+            months = months_in_scope(self.loaded.contract, period.index, name, int(window or 1))
+            before = sum((Outcome(lines=earlier.get(index, [])).deductions(prefix)
+                          for index in months if index != period.index), Decimal("0"))
+            facts.append({"t": "subtotal", "prefix": prefix, "scope": scope,
+                          "amount_fen": money.to_fen_int(before + now),
+                          "before_fen": money.to_fen_int(before)})
+        return facts
 
 
 def _balance(gross: Decimal, deductions: Decimal) -> dict[str, Any]:

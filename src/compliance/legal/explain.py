@@ -33,9 +33,9 @@ OTHER_TOTALS = (("already_paid", "已付（本次付款）"), ("owed_by_vendor",
                 ("owed_by_buyer", "甲方应付迟延付款违约金"))
 OTHER_FACTS = {"rating": "市级评价", "balance": "当期结算余额", None: "付款",
                cap_kind.CHARGES: "计入上限的扣款", cap_kind.CREDITS: "已按上限不予扣除"}
+"""Facts the engine derives rather than reads from a facts file."""
 ENGINE_STEPS = {waivers.KIND: waivers.TITLE}
 """What the engine itself produces besides the clause kinds' rules, by trace kind."""
-"""Facts the engine derives rather than reads from a facts file."""
 
 
 @dataclass
@@ -169,13 +169,28 @@ def fact_summary(fact: dict[str, Any], contract: Contract, *, skip: tuple[str, .
     """A fact without its id and source: what, when, how many, and any other field it has;
     ``skip`` leaves out fields shown elsewhere (the PDF annex has columns for the date and
     the work-order ref)."""
-    shown = {key for key, _ in FACT_FIELDS} | {"type", "source", "id"}
+    shown = {key for key, _ in FACT_FIELDS} | {"type", "source", "id", "measures"}
     parts = [] if "type" in skip else [fact_label(fact, contract)]
     parts += [template.format(fact[key]) for key, template in FACT_FIELDS
               if key not in skip and fact.get(key) is not None
               and (key != "count" or fact[key] != 1)]
+    parts += _measures(fact, contract)
     parts += [f"{key} {_param(value, contract)}" for key, value in fact.items() if key not in shown]
     return " ".join(str(part) for part in parts if part)
+
+
+def _measures(fact: dict[str, Any], contract: Contract) -> list[str]:
+    """The values declared on the fact's type, by their labels: 考核得分 68, 工单派发时间
+    2026-01-06 09:10 (Beijing time)."""
+    declared = contract.event_types[fact["type"]].fields if fact.get("type") in contract.event_types else {}
+    parts = []
+    for name, text in (fact.get("measures") or {}).items():
+        field = declared.get(name)
+        if field is not None and field.type == "time":
+            text = text[:16].replace("T", " ")
+        label = field.label if field is not None else name
+        parts.append(f"{label} {text}{field.unit if field is not None else ''}")
+    return parts
 
 
 def _param(value: Any, contract: Contract) -> str:
