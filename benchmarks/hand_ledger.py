@@ -42,7 +42,7 @@ def contract_terms(document: dict) -> dict:
     bases = {"total_price": dec(document["total_price"]["amount"]), "monthly_fee": monthly}
     terms = {"monthly_fee": monthly, "bases": bases, "per_occurrence": [], "every_nth": [],
              "advance": [], "per_day": [], "one_off": [], "claimed": []}
-    flag_only = {"event_right", "consecutive_rating", "count_threshold", "ratio_threshold", "netting"}
+    flag_only = {"event_right", "consecutive_periods", "count_threshold", "ratio_threshold", "netting"}
     for clause in document["clauses"]:
         for rule in clause.get("rules") or []:
             kind, params, cid = rule["kind"], rule["params"], clause["id"]

@@ -81,19 +81,19 @@ def test_two_bad_quarters_running_flag_at_month_6_only(tmp_path, write_facts):
     book = _quarters(loaded, write_facts, {1: 68, 2: 65}, months=6)
     assert _fired(loaded, book, range(1, 7)) == [6]
     assert _flags(loaded, book, 6) == [
-        "第 1–2 季度（第 1–6 期）季度考核得分连续 2 个季度满足“平均_score < 70”"
-        "（第 1 季度 平均_score = 68；第 2 季度 平均_score = 65）：甲方有权解除合同"]
+        "第 1–2 季度（第 1–6 期）季度考核得分连续 2 个季度满足“得分平均值 < 70”"
+        "（第 1 季度 得分平均值 = 68；第 2 季度 得分平均值 = 65）：甲方有权解除合同"]
 
 
 def test_a_third_bad_quarter_in_a_row_fires_again(tmp_path, write_facts):
-    """68, 65, 60: the last two quarters are bad at month 6 and again at month 9, where the
-    run is three quarters long."""
+    """68, 65, 60: the last two quarters are bad at month 6 and again at month 9; at month 9
+    the flag names the two quarters that make it (the 2nd and 3rd), as the clause counts."""
     loaded = _contract(tmp_path, QUARTERLY)
     book = _quarters(loaded, write_facts, {1: 68, 2: 65, 3: 60})
     assert _fired(loaded, book, range(1, 10)) == [6, 9]
     assert _flags(loaded, book, 9)[0].startswith(
-        "第 1–3 季度（第 1–9 期）季度考核得分连续 3 个季度满足“平均_score < 70”"
-        "（第 1 季度 平均_score = 68；第 2 季度 平均_score = 65；第 3 季度 平均_score = 60）")
+        "第 2–3 季度（第 4–9 期）季度考核得分连续 2 个季度满足“得分平均值 < 70”"
+        "（第 2 季度 得分平均值 = 65；第 3 季度 得分平均值 = 60）")
 
 
 @pytest.mark.parametrize("scores", [{1: 60, 2: 75, 3: 60}, {1: 60, 2: 70, 3: 60}])
@@ -135,7 +135,7 @@ def test_an_average_is_judged_exactly_and_shown_to_the_fen(tmp_path, write_facts
     months[3] = [_score(loaded, 3, 70), _score(loaded, 3, 70), _score(loaded, 3, Decimal("69.9"))]
     months[6] = [_score(loaded, 6, 69)]
     book = _write_months(loaded, write_facts, months)
-    assert "第 1 季度 平均_score = 约 69.97；第 2 季度 平均_score = 69" in _flags(loaded, book, 6)[0]
+    assert "第 1 季度 得分平均值 = 约 69.97；第 2 季度 得分平均值 = 69" in _flags(loaded, book, 6)[0]
 
 
 MONTHLY_ORDERS = _rule(event_types=["zero_point_order"], per="month", condition="次数 > 5",
@@ -157,26 +157,21 @@ def test_more_than_five_zero_point_orders_three_months_running(tmp_path, write_f
         "第 3 期 次数 = 6）：甲方约谈乙方"]
 
 
-def test_a_rating_condition_fires_where_consecutive_rating_does(tmp_path, write_facts):
-    """Ratings 待提升, 良好, 待提升, 待提升, (none), 待提升, 待提升: two 待提升 months running
-    are months 3–4 and 6–7 — month 5 is not rated, which breaks the run as it does for
-    consecutive_rating. Both kinds flag in months 4 and 7 only."""
-    rating_rule = {"kind": "consecutive_rating",
-                   "params": {"tier": "待提升", "months": 2, "flags": TERMINATION}}
+def test_two_rated_months_running_fire_and_an_unrated_month_breaks_the_run(tmp_path, write_facts):
+    """高米店 4.6.5 (连续2个月市级评价为“待提升”), as it is encoded: ratings 待提升, 良好, 待提升,
+    待提升, (none), 待提升, 待提升: two 待提升 months running are months 3–4 and 6–7; month 5 is
+    not rated, which breaks the run. The rule flags in months 4 and 7 only."""
 
     def change(document):
         document["clauses"] += [
             {"id": "9.1", "title": "连续评价", "text": "连续评价", "effect": "right",
-             "rules": [_rule(per="month", condition='评价 = "待提升"', times=2, flags=TERMINATION)]},
-            {"id": "9.2", "title": "连续评价", "text": "连续评价", "effect": "right",
-             "rules": [rating_rule]}]
+             "rules": [_rule(per="month", condition='评价 = "待提升"', times=2, flags=TERMINATION)]}]
     loaded = load_contract(write_contract(tmp_path, change))
     ratings = {1: "待提升", 2: "良好", 3: "待提升", 4: "待提升", 6: "待提升", 7: "待提升"}
     book = _write_months(loaded, write_facts, {n: [] for n in range(1, 8)}, ratings)
     assert _fired(loaded, book, range(1, 8)) == [4, 7]
-    assert _fired(loaded, book, range(1, 8), clause="9.2") == [4, 7]
     assert _flags(loaded, book, 4) == [
-        "第 3–4 期连续 2 个月满足“评价 = \"待提升\"”（第 3 期 评价 = 待提升；第 4 期 评价 = 待提升）"
+        "第 3–4 期连续 2 个月满足“市级评价 = \"待提升\"”（第 3 期 市级评价 = 待提升；第 4 期 市级评价 = 待提升）"
         "：甲方有权解除合同"]
 
 
@@ -196,8 +191,8 @@ def test_an_amount_formula_deducts_when_reached(tmp_path, write_facts):
     assert line["amount"] == "7000.00"
     assert line["refs"] == ["S1-0", "S2-0", "S2-1"]
     assert line["explanation"] == (
-        "第 1–2 期月度满意率连续 2 个月满足“平均_rate < 90”（第 1 期 平均_rate = 89.90；"
-        "第 2 期 平均_rate = 89.50）：扣款 月服务费 × 2%（月服务费 = 350,000.00） = 7,000.00 元")
+        "第 1–2 期月度满意率连续 2 个月满足“满意率平均值 < 90”（第 1 期 满意率平均值 = 89.90；"
+        "第 2 期 满意率平均值 = 89.50）：扣款 月服务费 × 2%（月服务费 = 350,000.00） = 7,000.00 元")
     [node] = explain(statement, loaded.contract, clause="9.1")
     tree = "\n".join(node.lines())
     assert "扣款：月服务费 × 2%（月服务费 = 350,000.00） = 7,000.00 元" in tree
@@ -221,7 +216,7 @@ def test_an_amount_is_rounded_half_up_to_the_fen_once(tmp_path, write_facts):
     assert line.amount == Decimal("1166.67")
     assert str(line.trace.steps[-1].exact).startswith("1166.66666")
     assert [flag.message for flag in outcome.flags if flag.clause == "9.1"] == [
-        "第 1 期月度满意率满足“最小_rate < 90”（第 1 期 最小_rate = 80）：甲方约谈乙方"]
+        "第 1 期月度满意率满足“满意率最低值 < 90”（第 1 期 满意率最低值 = 80）：甲方约谈乙方"]
 
 
 @pytest.mark.parametrize("params, message", [

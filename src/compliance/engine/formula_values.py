@@ -9,6 +9,7 @@ clause, and never met while settling.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -83,3 +84,29 @@ def span_values(contract: Contract, events: list[RecordedEvent]) -> dict[str, An
 def known(formula, values: dict[str, Any]) -> bool:
     """Whether every name ``formula`` reads has a value (else it is not judged yet)."""
     return all(name in values for name in formula.names)
+
+
+TOTAL_WORDS = {"合计": "合计", "平均": "平均值", "最小": "最低值", "最大": "最高值"}
+"""How a span's total of a declared number reads in a reason: 考核得分最低值."""
+
+
+def readable(contract: Contract, event_types: list[str], text: str) -> str:
+    """``text`` (a condition, a list of values) with each declared field and span total called
+    by its label, as a statement's reader knows it: ``最小_score < 70`` → ``考核得分最低值 < 70``,
+    ``评价`` → ``市级评价``."""
+    labels = {"评价": "市级评价"}
+    for name, field in ((n, f) for t in event_types for n, f in contract.event_types[t].fields.items()):
+        labels[name] = field.label
+        labels.update({f"{total}_{name}": field.label + word for total, word in TOTAL_WORDS.items()})
+    if not labels:
+        return text
+    pattern = re.compile("|".join(re.escape(name) for name in sorted(labels, key=len, reverse=True)))
+    return pattern.sub(lambda match: _whole(match, text, labels), text)
+
+
+def _whole(match: re.Match, text: str, labels: dict[str, str]) -> str:
+    """The label of a name found whole (not inside a longer name: ``score`` in ``scores``)."""
+    before = text[match.start() - 1] if match.start() else " "
+    after = text[match.end()] if match.end() < len(text) else " "
+    inside = (before.isalnum() or before == "_") or (after.isalnum() or after == "_")
+    return match.group() if inside else labels[match.group()]

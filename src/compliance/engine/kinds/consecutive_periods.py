@@ -1,7 +1,7 @@
 """连续 N 期触发: a measure of each contract month or quarter meeting the clause's condition N
 periods running raises its consequences, and may deduct (「季度考核得分连续两个季度低于 70 分的，
 甲方有权解除合同」; 「连续三个月 0 分工单超过 5 件的，约谈」; 「月度满意率连续两个月低于 90% 的，扣当月
-服务费 2%」; 「市级评价连续两个月为“待提升”」, which ``consecutive_rating`` reads for one tier).
+服务费 2%」; 「市级评价连续两个月为“待提升”」: ``condition: 评价 = "待提升"``, 高米店 4.6.2 and 4.6.5).
 
 A period is judged on its span values (``formula_values.span_values``: 次数, 平均_x …; a month
 also on its rating, read as 评价). A quarter (contract months 1–3, 4–6 …, as
@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Callable
 
-from compliance.engine.formula_values import known, span_names, span_values
+from compliance.engine.formula_values import known, readable, span_names, span_values
 from compliance.engine.kinds.base import Rule
 from compliance.engine.outcome import Line, Outcome
 from compliance.errors import UserError
@@ -51,17 +51,21 @@ def validate_rule(rule: Rule) -> str | None:
 
 def facts(rule: Rule, tally) -> list[dict[str, Any]]:
     """The run of periods meeting the condition that ends with the period the settled month
-    ends, as one fact; nothing in a month that ends no period (the first two of a quarter)."""
+    ends, as one fact: the last ``times`` of them at most, which the reason cites (a longer run
+    fires again each period, naming its last N); nothing in a month that ends no period (the
+    first two of a quarter)."""
     step = QUARTER_MONTHS if rule.params.per == "quarter" else 1
     last = tally.period.index
     if last % step or last > (tally.contract.periods_in_term() or last):
         return []
     run = []
-    for end in range(last, 0, -step):
+    for end in range(last, 0, -step):  # back over the last ``times`` periods, no further
         judged = _judged(rule, tally, end)
         if judged is None:
             break
         run.append((end, *judged))
+        if len(run) == rule.params.times:
+            break
     run.reverse()
     fact = {"t": "run", "rule": rule.id, "length": len(run),
             "periods": [_period(rule, tally, *period) for period in run]}
@@ -159,8 +163,9 @@ def _reason(rule: Rule, periods: list[dict[str, Any]]) -> str:
     what = "、".join(rule.terms.event_label(name) for name in rule.params.event_types)
     running = f"连续 {len(periods)} {UNIT[per]}" if len(periods) > 1 else ""
     shown = "；".join(f"{_name(per, p['end'])} {p['values']}" for p in periods if p["values"])
-    return (f"{_span(per, periods[0]['end'], periods[-1]['end'])}{what}{running}"
-            f"满足“{rule.params.condition}”" + (f"（{shown}）" if shown else ""))
+    reason = (f"{_span(per, periods[0]['end'], periods[-1]['end'])}{what}{running}"
+              f"满足“{rule.params.condition}”" + (f"（{shown}）" if shown else ""))
+    return readable(rule.terms, rule.params.event_types, reason)
 
 
 def _name(per: str, end: int) -> str:
