@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from compliance.render import output
 from compliance.render.statement_files import write_statement
@@ -32,12 +32,14 @@ from compliance.model.numbering import normalise_clause_id
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
 from compliance.render.pdf import span_label
-from compliance.views.whatif import Addition, parse_addition
 from compliance.model.periods import all_periods, cycle, cycle_count
 from compliance.views.statement import (cycle_statement, payable_sentence, period_statement,
                                          tranche_statement)
 from compliance.model.today import beijing_today
 from compliance.model.workdays import WorkCalendar, calendar
+
+if TYPE_CHECKING:  # what-ifs are read only by preview's --add: not imported for every command
+    from compliance.views.whatif import Addition
 
 EXIT_USER_ERROR = 2
 
@@ -269,6 +271,8 @@ def _judgement_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _addition(text: str) -> Addition:
+    from compliance.views.whatif import parse_addition
+
     try:
         return parse_addition(text)
     except UserError as error:

@@ -25,7 +25,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -38,6 +37,7 @@ from reportlab.platypus import (
 )
 
 from compliance.model import money
+from compliance.render import fontcache
 from compliance.model.contract import Contract
 from compliance.legal.explain import fact_label, fact_summary, line_node
 from compliance.model.fieldtypes import FLAG_LABELS
@@ -70,7 +70,7 @@ ANNEX_STYLE = TableStyle([
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+    pdfmetrics.registerFont(fontcache.font(FONT, FONT_FILE, subfont=0))
     base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
     return {
         "base": base,
