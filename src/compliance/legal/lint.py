@@ -28,7 +28,7 @@ from compliance.paths import CONTRACTS_DIR
 from compliance.model.contract import ACCOUNT_EVENT_TYPES
 from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.engine.kinds import tranche as tranche_kind
-from compliance.model.formula import Call, Formula, Number, Operation
+from compliance.model.formula import Call, Constant, Formula, Operation
 
 CAPITAL = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰叁肆伍陆柒捌玖]角)?"
                      r"(?:[零壹贰叁肆伍陆柒捌玖]分)?整?")
@@ -445,13 +445,18 @@ def _formula_figures(rule, name: str, value) -> Iterator[Figure]:
 
 def _literals(node) -> Iterator[tuple[str, Decimal]]:
     """(kind, value) of each number in a formula's tree, in reading order."""
-    if isinstance(node, Operation) and node.op in SCALES and isinstance(node.operands[0], Number):
+    if isinstance(node, Operation) and node.op in SCALES and _is_number(node.operands[0]):
         yield "ratio", node.operands[0].value / SCALES[node.op]
-    elif isinstance(node, Number):
+    elif _is_number(node):
         yield "number", node.value
     elif isinstance(node, (Call, Operation)):
         for child in node.args if isinstance(node, Call) else node.operands:
             yield from _literals(child)
+
+
+def _is_number(node) -> bool:
+    """A number written in a formula (not a quoted rating)."""
+    return isinstance(node, Constant) and isinstance(node.value, Decimal)
 
 
 def _base_of(rule, name: str, kind: str) -> str | None:

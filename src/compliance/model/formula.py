@@ -89,13 +89,10 @@ def _tokens(source: str) -> list[_Token]:
 # --- the syntax tree ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Number:
-    value: Decimal
+class Constant:
+    """A number as written (``Decimal``) or a quoted text (a rating: ``"待提升"``)."""
 
-
-@dataclass(frozen=True)
-class Text:
-    value: str
+    value: Decimal | str
 
 
 @dataclass(frozen=True)
@@ -215,10 +212,10 @@ class _Parser:
             digits = token.text.replace(".", "").lstrip("0")
             if len(digits) > MAX_DIGITS:
                 raise FormulaError(f"第 {token.column} 个字符起的数字超过 {MAX_DIGITS} 位")
-            return Number(Decimal(token.text))
+            return Constant(Decimal(token.text))
         if token.kind == "text":
             self.take()
-            return Text(token.text[1:-1])
+            return Constant(token.text[1:-1])
         if token.kind == "name":
             self.take()
             if self.accept("("):
@@ -413,7 +410,7 @@ def _walk(node: Any, visit: Callable[[Any], Any]) -> None:
 
 
 def _value(node: Any, values: Mapping[str, Any]) -> Any:
-    if isinstance(node, (Number, Text)):
+    if isinstance(node, Constant):
         return node.value
     if isinstance(node, Name):
         if node.name not in values:
