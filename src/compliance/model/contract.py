@@ -243,19 +243,20 @@ class Contract(Strict):
 
     def _check_amounts(self) -> None:
         """Each named amount reads only the contract's amounts and those named before it, and
-        comes to a number of at least 0."""
-        known = dict(CONTRACT_VALUES)
+        comes to a number of at least 0 (worked out once, here, and kept: ``formula_values``)."""
+        values = self._fixed_values()
         for name, named in self.amounts.items():
-            problem = check_names(named.formula, known, f"amounts.{name} 的公式")
+            problem = check_names(named.formula, values, f"amounts.{name} 的公式")
             if problem:
                 raise ValueError(problem)
             try:
-                value = named.formula.number(self.formula_values(until=name))
+                value = money.fen(named.formula.number(values))
             except FormulaError as failure:
                 raise ValueError(f"amounts.{name} 的公式算不出金额：{failure}") from None
             if value < 0:
                 raise ValueError(f"amounts.{name}（{named.label}）为负数：{value}")
-            known.update({name: named.label, named.label: named.label})
+            values[name] = values[named.label] = value
+        self.__dict__["_formula_values"] = values  # a frozen model: its values never change
 
     def _structure_clauses(self):
         """(where, clause) for every part of the structure that cites a clause."""
@@ -323,7 +324,7 @@ class Contract(Strict):
         """A base by its id: 合同总价款, 当月服务费, 季度服务费 (three months' fees), 支付周期服务费,
         or an amount the contract names (``amounts``)."""
         if base in self.amounts:
-            return money.fen(self.amounts[base].formula.number(self.formula_values(until=base)))
+            return self.__dict__["_formula_values"][base]
         return {"total_price": self.total_price.amount, "monthly_fee": self.monthly_fee,
                 "quarter_fee": self.monthly_fee * 3,
                 "cycle_fee": self.monthly_fee * self.cycle_months}[base]
@@ -331,19 +332,17 @@ class Contract(Strict):
     def base_label(self, base: str) -> str:
         return self.amounts[base].label if base in self.amounts else BASE_LABEL[base]
 
-    def formula_values(self, until: str | None = None) -> dict[str, Decimal]:
+    def formula_values(self) -> dict[str, Decimal]:
         """What every formula of the contract may read: its price, fees and term (``CONTRACT_VALUES``)
-        and its named amounts, each by its id and its label (those before ``until`` only)."""
-        values = {"合同总价款": self.total_price.amount, "月服务费": self.monthly_fee,
-                  "季度服务费": self.monthly_fee * 3,
-                  "支付周期服务费": self.monthly_fee * self.cycle_months,
-                  "合同月数": Decimal(self.periods_in_term() or 0)}
-        for name, named in self.amounts.items():
-            if name == until:
-                break
-            value = money.fen(named.formula.number(values))
-            values[name] = values[named.label] = value
-        return values
+        and its named amounts, each by its id and its label; a copy the caller may add to (a
+        clause adds the values of its event)."""
+        return dict(self.__dict__["_formula_values"])
+
+    def _fixed_values(self) -> dict[str, Decimal]:
+        return {"合同总价款": self.total_price.amount, "月服务费": self.monthly_fee,
+                "季度服务费": self.monthly_fee * 3,
+                "支付周期服务费": self.monthly_fee * self.cycle_months,
+                "合同月数": Decimal(self.periods_in_term() or 0)}
 
     def event_label(self, event_type: str) -> str:
         return self.event_types[event_type].label

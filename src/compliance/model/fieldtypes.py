@@ -65,7 +65,8 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _decimal(value: Any) -> Any:
+def as_decimal(value: Any) -> Any:
+    """A number as written (a whole number or a decimal), never text or true/false."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise ValueError("须是数字（如 5000 或 0.05），不是文字")
     return Decimal(value)
@@ -120,13 +121,13 @@ def _trim(value: Any) -> Any:
 Trimmed = Annotated[str, BeforeValidator(_trim)]
 """A name or reference typed by hand (an event type, a ref, a clause, a rating): the spaces
 around it are not part of it."""
-Money = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_two_places),
+Money = Annotated[Decimal, BeforeValidator(as_decimal), AfterValidator(_two_places),
                   WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT),
                                   "description": "金额（元），最多两位小数"})]
 Day = Annotated[date, BeforeValidator(_day)]
-Number = Annotated[Decimal, BeforeValidator(_decimal)]
+Number = Annotated[Decimal, BeforeValidator(as_decimal)]
 """A plain number (a score, a bound of a band): whole or decimal, written as a number."""
-Ratio = Annotated[Decimal, BeforeValidator(_decimal), AfterValidator(_ratio),
+Ratio = Annotated[Decimal, BeforeValidator(as_decimal), AfterValidator(_ratio),
                   WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1,
                                   "description": "比例，如 5% 写作 0.05"})]
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from compliance.model.fieldtypes import Number, Strict, _decimal
+from compliance.model.fieldtypes import Number, Strict, as_decimal
 from compliance.model.sourceyaml import BEIJING
 
 RESERVED = frozenset({"type", "date", "count", "days", "amount", "tranche", "deliverable", "staff",
@@ -60,7 +60,7 @@ class Measure(Strict):
         if self.type == "time":
             return _moment(name, self.label, value)
         try:
-            number = _decimal(value)
+            number = as_decimal(value)
         except ValueError:
             raise ValueError(f"{name}（{self.label}）须是数字，此处为 {value!r}") from None
         outside = ((self.min is not None and number < self.min)

@@ -16,15 +16,16 @@ third bad quarter in a row fires again.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from compliance.engine.formula_values import known, readable, span_names, span_values
 from compliance.engine.kinds.base import Rule
+from compliance.engine.kinds.formula import worked_out
 from compliance.engine.outcome import Line, Outcome
 from compliance.errors import UserError
 from compliance.model import money
 from compliance.model.arithmetic import fen_step
-from compliance.model.formula import FormulaError, check_names, show
+from compliance.model.formula import check_names, show
 from compliance.model.periods import QUARTER_MONTHS, months_in_scope
 
 RATING = "评价"
@@ -42,8 +43,8 @@ def validate_rule(rule: Rule) -> str | None:
     if not params.flags and params.amount is None:
         return f"规则 {rule.id} 须写 flags（后果）或 amount（扣款公式），至少其一"
     names = span_names(rule.terms, params.event_types)
-    readable = [*names, RATING] if params.per == "month" else names
-    problem = check_names(params.condition, readable, f"规则 {rule.id} 的 condition")
+    with_rating = [*names, RATING] if params.per == "month" else names
+    problem = check_names(params.condition, with_rating, f"规则 {rule.id} 的 condition")
     if problem is None and params.amount is not None:
         problem = check_names(params.amount, names, f"规则 {rule.id} 的 amount")
     return problem
@@ -101,7 +102,7 @@ def _judged(rule: Rule, tally, end: int) -> tuple[dict[str, Any], list] | None:
     if params.per == "month" and tally.recorded[end] is not None:
         values[RATING] = tally.recorded[end]
     holds = (known(params.condition, values)
-             and _worked_out(rule, "condition", params.condition.holds, values))
+             and worked_out(rule, "condition", params.condition, values, condition=True))
     return (values, events) if holds else None
 
 
@@ -131,19 +132,10 @@ def _amount(rule: Rule, values: dict[str, Any]) -> dict[str, str]:
     if not known(amount, values):
         missing = "、".join(name for name in amount.names if name not in values)
         raise UserError(f"规则 {rule.id} 的 amount 读取的 {missing} 在最后一期没有记录，无法计算扣款")
-    exact = _worked_out(rule, "amount", amount.number, values)
+    exact = worked_out(rule, "amount", amount, values)
     if exact < 0:
         raise UserError(f"规则 {rule.id} 的 amount 算得负数 {exact}，扣款不能为负")
     return {"amount_exact": format(exact, "f"), "amount_how": amount.describe(values)}
-
-
-def _worked_out(rule: Rule, what: str, work: Callable[[dict[str, Any]], Any],
-                values: dict[str, Any]) -> Any:
-    """``work(values)``; a formula that cannot be worked out names its rule."""
-    try:
-        return work(values)
-    except FormulaError as problem:
-        raise UserError(f"规则 {rule.id} 的 {what} 无法计算：{problem}") from None
 
 
 def _line(rule: Rule, run: dict[str, Any], reason: str, facts: list[dict]) -> list[Line]:
