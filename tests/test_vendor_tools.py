@@ -155,10 +155,10 @@ def test_ledger_workbook_has_months_and_deductions_and_is_byte_identical(tmp_pat
     assert first.read_bytes() == second.read_bytes()
     assert f"已写出 {first}" not in out and f"已写出 {second}" in out
     book = load_workbook(first)
-    assert book.sheetnames == ["期间", "扣款明细"]
-    months = [[cell.value for cell in row] for row in book["期间"].iter_rows()]
-    assert months[0][:4] == ["期", "开始", "结束", "应结算"]
-    assert months[3][4] == 445520          # a number, so Excel adds it up
+    assert book.sheetnames[:3] == ["月度结算", "支付周期", "扣款明细"]     # row 1: the title
+    months = [[cell.value for cell in row] for row in book["月度结算"].iter_rows()]
+    assert months[1][:4] == ["期", "开始", "结束", "应结算"]
+    assert months[4][4] == 445520          # a number, so Excel adds it up
     lines = [[cell.value for cell in row] for row in book["扣款明细"].iter_rows()]
-    assert ["期", "条款", "情形", "数量", "金额", "单号", "计算"] == lines[0]
-    assert [2, "4.6.1", "zero_point_order", "2", 10000, "GMD-2512-0031、GMD-2512-0107"] == lines[3][:6]
+    assert ["期", "条款", "情形", "数量", "金额", "单号", "计算"] == lines[1]
+    assert [2, "4.6.1", "0分工单", 2, 10000, "GMD-2512-0031、GMD-2512-0107"] == lines[4][:6]

@@ -155,7 +155,7 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR) -> FastAPI
         loaded, book = contract_and_book(contract_id)
         with ENGINE:
             item = ledger(loaded, book, beijing_today(), calendar())
-        return _download(ledger_xlsx(item), XLSX, f"{contract_id}-ledger.xlsx")
+        return _download(ledger_xlsx(item, loaded.contract), XLSX, f"{contract_id}-ledger.xlsx")
 
     @app.get("/c/{contract_id}/period/{index}.pdf")
     def statement_pdf(contract_id: str, index: int) -> Response:

@@ -70,7 +70,7 @@ def _ledger(loaded: LoadedContract, book: FactsBook, as_of: date,
                                                      .quantize(Decimal("0.0001")))},
         "counters": statement["counters"] if statement else [],
         "exposure_total": statement["exposure_total"] if statement else "0.00",
-        "cycles": listing.get("cycles", []),
+        "cycles": listing.get("cycles", []), "tranches": listing.get("tranches", []),
         "payments_due": payments_due(listing),
         "account": contract_account(loaded, book, as_of, calendar).to_json(),
     }
