@@ -90,3 +90,34 @@ def pytest_configure(config: pytest.Config) -> None:
     # checked against the contracts by test_clause_coverage instead.
     config.addinivalue_line("filterwarnings",
                             r"ignore:Unknown pytest\.mark\.clause-:pytest.PytestUnknownMarkWarning")
+
+
+@pytest.fixture(scope="session")
+def postgresql_server():
+    """A real PostgreSQL server for the session (see tests/postgresql_server.py)."""
+    import os
+
+    from postgresql_server import REQUIRE_VARIABLE, Server, binaries
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        message = "PostgreSQL 未安装（Debian 软件包 postgresql）：跳过 PostgreSQL 上的登记簿测试"
+        if os.environ.get(REQUIRE_VARIABLE):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = Server(bin_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_database(request, tmp_path, monkeypatch):
+    """An empty register, on SQLite and again on PostgreSQL: COMPLIANCE_DB and
+    COMPLIANCE_DATA_DIR set for the test; the URL is given back."""
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(tmp_path / "data"))
+    if request.param == "sqlite":
+        monkeypatch.delenv("COMPLIANCE_DB", raising=False)
+        return f"sqlite:///{tmp_path / 'data' / 'register.sqlite'}"
+    url = request.getfixturevalue("postgresql_server").url()
+    monkeypatch.setenv("COMPLIANCE_DB", url)
+    return url

@@ -14,4 +14,8 @@ The packages follow the money:
 * ``render``  — PDF, xlsx/CSV and text; atomic writing of output sets.
 * ``app``     — the ``compliance`` command and the web page.
 * ``legal``   — the lawyers' tools: lint, coverage, show, explain.
+* ``register`` — issued statements: numbers, approvals, corrections, the audit log.
 """
+
+__version__ = "0.1.0"
+"""The software version every statement names (kept equal to pyproject's by a test)."""

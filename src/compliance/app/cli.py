@@ -12,14 +12,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Sequence
 
+from compliance.app import register_commands
 from compliance.render import output
 from compliance.render.statement_files import write_statement
 from compliance.render import terminal
@@ -33,8 +34,8 @@ from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
 from compliance.render.pdf import span_label
 from compliance.model.periods import all_periods, cycle, cycle_count
-from compliance.views.statement import (cycle_statement, payable_sentence, period_statement,
-                                         tranche_statement)
+from compliance.views.spans import Span, span_statement
+from compliance.views.statement import payable_sentence
 from compliance.model.today import beijing_today
 from compliance.model.workdays import WorkCalendar, calendar
 
@@ -248,6 +249,8 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = command("periods", "列出合同月和支付周期")
     listing.add_argument("contract", metavar="CONTRACT", help=CONTRACT_HELP)
+    register_commands.add_commands(command, _day, _positive, _contract_and_facts_arguments,
+                                   _span_options, CALENDAR_HELP)
     return parser
 
 
@@ -257,11 +260,13 @@ def _contract_and_facts_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("facts", metavar="FACTS_DIR", type=Path, help="该合同的事实目录（每期一个 .yaml 文件）")
 
 
-def _span_options(parser: argparse.ArgumentParser) -> None:
+def _span_options(parser: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """--period, --cycle or --tranche, exactly one; the group, for a command to add to."""
     span = parser.add_mutually_exclusive_group(required=True)
     span.add_argument("--period", type=_positive, metavar="N", help="合同月序号（1 = 第一个月）")
     span.add_argument("--cycle", type=_positive, metavar="K", help="支付周期序号")
     span.add_argument("--tranche", type=_positive, metavar="N", help="付款次序（第 N 次付款）")
+    return span
 
 
 def _judgement_options(parser: argparse.ArgumentParser) -> None:
@@ -306,19 +311,20 @@ def _contract_and_facts(args: argparse.Namespace) -> tuple[LoadedContract, Facts
     return loaded, load_facts(args.facts, loaded)
 
 
+def _span(args: argparse.Namespace) -> Span:
+    """The span the options name: --period, --cycle or --tranche (or a termination's)."""
+    for kind in ("period", "cycle", "tranche"):
+        if getattr(args, kind, None) is not None:
+            return Span(kind, getattr(args, kind))
+    return Span("termination", on=args.on, reason=args.reason, by=args.by)
+
+
 def _statement(args: argparse.Namespace, loaded: LoadedContract,
                book: FactsBook) -> tuple[str, dict]:
     """The statement the span options ask for, and the stem of its file names."""
-    if args.period is not None:
-        return f"period-{args.period:02d}", period_statement(loaded, book, args.period)
-    if args.cycle is not None:
-        _require(loaded.contract.payment is not None, "--cycle", "本合同分次付款，不按支付周期结算",
-                 "--tranche N 或 --period N")
-        return f"cycle-{args.cycle}", cycle_statement(loaded, book, args.cycle)
-    _require(bool(loaded.tranches), "--tranche", "本合同不分次付款", "--period N 或 --cycle N")
-    calendar, digest = _calendar(args)
-    return f"tranche-{args.tranche}", tranche_statement(loaded, book, args.tranche, _as_of(args),
-                                                         calendar, digest)
+    span = _span(args)
+    calendar_, digest = _calendar(args) if span.kind in ("tranche", "termination") else (None, None)
+    return span.stem, span_statement(loaded, book, span, _as_of(args), calendar_, digest)
 
 
 def _settle(args: argparse.Namespace) -> int:
@@ -353,24 +359,17 @@ def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statemen
 
 
 def _terminate(args: argparse.Namespace) -> int:
-    from compliance.views.termination import print_termination, termination_statement
+    from compliance.views.termination import print_termination
 
     loaded, book = _contract_and_facts(args)
-    calendar_, digest = _calendar(args)
-    reason = _clause(loaded, args.reason)
-    statement = termination_statement(loaded, book, reason, args.on, args.by, calendar_, digest)
-    clause = re.sub(r"[^0-9A-Za-z.]+", "_", reason).strip("_") or "clause"
-    _write(args, loaded, f"termination-{clause}-{args.on}", statement, print_termination)
+    args.reason = _clause(loaded, args.reason)
+    stem, statement = _statement(args, loaded, book)
+    _write(args, loaded, stem, statement, print_termination)
     return 0
 
 
-def _require(condition: bool, field: str, message: str, valid: str) -> None:
-    if not condition:
-        raise UserError(message, field=field, valid=valid)
-
-
 def _as_of(args: argparse.Namespace) -> date:
-    return args.as_of or beijing_today()
+    return getattr(args, "as_of", None) or beijing_today()
 
 
 def _calendar(args: argparse.Namespace) -> tuple[WorkCalendar, str | None]:
@@ -483,7 +482,7 @@ def _ledger(args: argparse.Namespace) -> int:
     item = ledger(loaded, book, _as_of(args), calendar_)
     if args.xlsx:
         target = args.out / loaded.contract.id / "ledger.xlsx"
-        output.write_all({target: ledger_xlsx(item)})
+        output.write_all({target: ledger_xlsx(item, loaded.contract)})
     if args.json:
         sys.stdout.write(output.statement_json(item).decode("utf-8"))
     elif args.csv:
@@ -687,15 +686,20 @@ def _run(argv: Sequence[str] | None) -> int:
                "lint": _lint, "show": _show,
                "preview": _preview, "diff": _diff, "ledger": _ledger, "account": _account,
                "serve": _serve, "close": _close, "schema": _schema,
-               "new": _new}[args.command]
+               "new": _new}.get(args.command)
     try:
-        return handler(args)
+        return handler(args) if handler else register_commands.HANDLERS[args.command](args, _CONTEXT)
     except UserError as error:
         print(f"{ERROR_PREFIX}{error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:  # output piped into head or less, closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+_CONTEXT = SimpleNamespace(contract_and_facts=_contract_and_facts, span=_span, calendar=_calendar,
+                           load=_load, clause=_clause)
+"""What the register's commands read their arguments with, as every other command does."""
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ the contract writes are not periods and never pass through here.
 """
 from __future__ import annotations
 
+import hashlib
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -171,6 +172,12 @@ def _load(path: Path) -> dict[int, YearSchedule]:
 @cache
 def _bundled() -> dict[int, YearSchedule]:
     return _load(CALENDAR_FILE)
+
+
+@cache
+def bundled_digest() -> str:
+    """sha256 of the bundled calendar file: a statement names the calendar it was judged by."""
+    return hashlib.sha256(CALENDAR_FILE.read_bytes()).hexdigest()
 
 
 def calendar(extra: Path | None = None) -> WorkCalendar:

@@ -507,9 +507,10 @@ def _footer(fingerprint: str):
     return draw
 
 
-def render(statement: dict[str, Any], contract: Contract) -> bytes:
+def render(statement: dict[str, Any], contract: Contract, stamp: Any = None) -> bytes:
     """The statement as PDF bytes, with the contract's clause texts in the appendix;
-    identical statements give identical bytes."""
+    identical statements give identical bytes. (``stamp``, the register's record of an issued
+    statement, is printed on it from the next change on.)"""
     buffer = io.BytesIO()
     _styles()
     document = SimpleDocTemplate(

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from compliance import __version__
 from compliance.model import money
 from compliance.engine.loading import LoadedContract
 from compliance.engine.evaluation import evaluator_for, settle_period_outcome
@@ -23,7 +24,7 @@ from compliance.model.periods import Cycle, Period
 from compliance.model.periods import cycle as cycle_of
 from compliance.model.periods import period as period_of
 from compliance.engine.schedule import STATUS_LABELS, TrancheState, payment_schedule
-from compliance.model.workdays import WorkCalendar
+from compliance.model.workdays import WorkCalendar, bundled_digest
 
 SCHEMA = "compliance.statement/3"
 """/2: each line, flag and check keeps its trace under ``trace_v1``, with its arithmetic steps.
@@ -40,13 +41,17 @@ def _fees(loaded: LoadedContract) -> list[dict[str, Any]]:
 
 def fingerprint(loaded: LoadedContract, book: FactsBook, last_period: int,
                  extra: dict[str, str] | None = None) -> dict[str, Any]:
-    """sha256 of the contract and of every facts file the statement read."""
+    """sha256 of everything the statement rests on: the contract, every facts file it read,
+    the software's version and the bundled working-day calendar (and ``extra``: the as-of
+    date, a user's calendar file)."""
     files = {book.files[n].path.name: book.files[n].sha256 for n in sorted(book.files) if n <= last_period}
+    inputs = {"software_version": __version__, "bundled_calendar_sha256": bundled_digest(),
+              **(extra or {})}
     digest = hashlib.sha256(loaded.digest.encode())
-    for name, sha in {**files, **(extra or {})}.items():
+    for name, sha in {**files, **inputs}.items():
         digest.update(f"\n{name}:{sha}".encode())
     return {"sha256": digest.hexdigest(), "contract_sha256": loaded.digest, "facts_sha256": files,
-            **(extra or {})}
+            **inputs}
 
 
 def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None,

@@ -1,0 +1,118 @@
+"""The register's tables, one SQLAlchemy 2 model for SQLite and PostgreSQL alike.
+
+A statement row is written once, when it is issued; what happens to it later (approvals, a
+correction, a void) is added beside it, never over its bytes. Its JSON and PDF, and every
+facts file it read, are kept as content-addressed blobs (sha256), so twelve statements that
+read the same month's file keep it once.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """The register's metadata; Alembic's migrations create exactly these tables."""
+
+
+class Blob(Base):
+    """Bytes kept once, named by their sha256: statement JSON and PDF, facts files."""
+
+    __tablename__ = "blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class NumberSequence(Base):
+    """The last number issued for a contract in a year: numbers are gapless because the next
+    one is taken from here inside the transaction that stores the statement."""
+
+    __tablename__ = "number_sequence"
+    contract: Mapped[str] = mapped_column(String(100), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Statement(Base):
+    """An issued statement: its number, what it settles, its bytes and the inputs it read."""
+
+    __tablename__ = "statement"
+    __table_args__ = (UniqueConstraint("contract", "year", "sequence"),)
+    number: Mapped[str] = mapped_column(String(120), primary_key=True)
+    contract: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    span: Mapped[str] = mapped_column(String(120))
+    """What it settles, as its files are named: period-02, cycle-1, tranche-3, termination-…"""
+    span_label: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    """issued, approved, superseded or voided (see ``lifecycle``)."""
+    issued_on: Mapped[str] = mapped_column(String(10))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[str] = mapped_column(String(40))
+    facts_folder: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    contract_sha256: Mapped[str] = mapped_column(String(64))
+    calendar_sha256: Mapped[str] = mapped_column(String(64))
+    software_version: Mapped[str] = mapped_column(String(40))
+    payable: Mapped[str] = mapped_column(String(40))
+    json_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+    pdf_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+    corrects: Mapped[str | None] = mapped_column(ForeignKey("statement.number"), nullable=True)
+    superseded_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closes: Mapped[str] = mapped_column(Text)
+    """The contract months whose facts it closes, comma-separated (a period: itself; a cycle:
+    its months); a later change to those months' facts is refused until it is corrected."""
+    facts: Mapped[list["StatementFacts"]] = relationship(order_by="StatementFacts.name",
+                                                         cascade="all, delete-orphan")
+    approvals: Mapped[list["Approval"]] = relationship(order_by="Approval.step",
+                                                       cascade="all, delete-orphan")
+
+
+class StatementFacts(Base):
+    """A facts file an issued statement read: its name and the blob of its content."""
+
+    __tablename__ = "statement_facts"
+    number: Mapped[str] = mapped_column(ForeignKey("statement.number"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    period: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+
+
+class Approval(Base):
+    """A signature on a statement: 经办 when it is issued, then 复核, 审核, 负责人 in turn."""
+
+    __tablename__ = "approval"
+    number: Mapped[str] = mapped_column(ForeignKey("statement.number"), primary_key=True)
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    signed_on: Mapped[str] = mapped_column(String(10))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class AuditRecord(Base):
+    """One action on the register, chained to the one before by hash (see ``audit``)."""
+
+    __tablename__ = "audit"
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    contract: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    details: Mapped[str] = mapped_column(Text)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The one row every writing transaction locks first: it serialises writers (on
+    PostgreSQL with ``SELECT … FOR UPDATE``) so the chain never forks and numbers never
+    collide, and it holds the chain's last hash."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
