@@ -299,3 +299,22 @@ def test_the_package_version_is_the_one_pyproject_declares():
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
     assert compliance.__version__ == declared
+
+
+def test_the_ledger_workbook_shows_each_month_s_statement_number_and_status(
+        register_database, facts, capsys, tmp_path):
+    """Month 2 issued: the workbook's 月度结算 row for month 2 carries 高米店-2026-结-001 and
+    已出具（待复核）; month 1, not issued, says 未出具."""
+    from openpyxl import load_workbook
+
+    issue(capsys, facts, "--period", "2")
+    code, _, _ = run_cli(capsys, "ledger", CONTRACT, str(facts), "--xlsx", "--out", str(tmp_path),
+                         "--as-of", "2026-01-05")
+    assert code == 0
+    sheet = load_workbook(tmp_path / CONTRACT / "ledger.xlsx")["月度结算"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    header = list(rows[0])
+    by_month = {row[header.index("期")]: row for row in rows[1:] if isinstance(row[0], int)}
+    number, status = header.index("结算单编号"), header.index("状态")
+    assert (by_month[2][number], by_month[2][status]) == ("高米店-2026-结-001", "已出具（待复核）")
+    assert by_month[1][status] == "未出具"

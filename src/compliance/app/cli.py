@@ -482,7 +482,9 @@ def _ledger(args: argparse.Namespace) -> int:
     item = ledger(loaded, book, _as_of(args), calendar_)
     if args.xlsx:
         target = args.out / loaded.contract.id / "ledger.xlsx"
-        output.write_all({target: ledger_xlsx(item, loaded.contract)})
+        from compliance.register.listing import by_span
+
+        output.write_all({target: ledger_xlsx(item, loaded.contract, by_span(loaded.contract.id))})
     if args.json:
         sys.stdout.write(output.statement_json(item).decode("utf-8"))
     elif args.csv:

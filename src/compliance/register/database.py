@@ -50,6 +50,13 @@ def database_url() -> str:
     return configured
 
 
+def exists() -> bool:
+    """Whether there is a register to read: a database is configured, or the SQLite file has
+    been made (reading never makes one)."""
+    url = make_url(database_url())
+    return url.get_backend_name() != "sqlite" or Path(url.database).is_file()
+
+
 def where() -> str:
     """The register's location as a user may be shown it: the file, or the server without
     its password."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from compliance.register import records
-from compliance.register.database import session, where
-from compliance.register.lifecycle import status_text
+from compliance.register.database import exists, session, where
+from compliance.register.lifecycle import LIVE, status_text
 from compliance.render import textable
 
 
@@ -14,6 +14,19 @@ def listing(contract: str | None) -> list[dict[str, Any]]:
     """Every statement of ``contract`` (or of all), in number order."""
     with session() as opened:
         return [_row(row) for row in records.of_contract(opened, contract)]
+
+
+def by_span(contract: str) -> dict[str, tuple[str, str]]:
+    """For the ledger: each span's statement number and status (the live statement, else the
+    last one issued); empty while no register has been made."""
+    if not exists():
+        return {}
+    spans: dict[str, tuple[str, str]] = {}
+    with session() as opened:
+        for row in records.of_contract(opened, contract):
+            if row.status in LIVE or row.span not in spans:
+                spans[row.span] = (row.number, status_text(row))
+    return spans
 
 
 def _row(row) -> dict[str, Any]:
