@@ -92,6 +92,16 @@ def pytest_configure(config: pytest.Config) -> None:
                             r"ignore:Unknown pytest\.mark\.clause-:pytest.PytestUnknownMarkWarning")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_register_of_the_user(tmp_path_factory):
+    """No test reads or writes the register of the person running the tests: the data folder
+    is a temporary one, and no PostgreSQL server is configured, unless a test sets them."""
+    import os
+
+    os.environ["COMPLIANCE_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    os.environ.pop("COMPLIANCE_DB", None)
+
+
 @pytest.fixture(scope="session")
 def postgresql_server():
     """A real PostgreSQL server for the session (see tests/postgresql_server.py)."""

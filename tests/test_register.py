@@ -138,6 +138,8 @@ def test_a_correction_names_the_original_shows_each_change_and_supersedes_it(
     assert correction["changes"] == [{"clause": "4.6.1", "label": "0分工单", "before": "5000.00",
                                       "after": "10000.00", "difference": "5000.00", "effect": "补扣"}]
     assert corrected["register"]["corrects"] == "高米店-2026-结-001"
+    assert {"label": "扣款合计", "before": "7000.00", "after": "12000.00",
+            "difference": "5000.00"} in correction["totals"]
     rows = {r["number"]: r for r in listing(capsys)}
     assert rows["高米店-2026-结-001"]["status"] == "superseded"
     assert rows["高米店-2026-结-001"]["superseded_by"] == "高米店-2026-结-002"
@@ -223,11 +225,10 @@ def test_a_statement_that_fails_to_be_stored_leaves_no_gap(register_database, fa
     def broken(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pdf, "render", broken)
-    with pytest.raises(OSError):
+    with monkeypatch.context() as patched, pytest.raises(OSError):
+        patched.setattr(pdf, "render", broken)
         issue(capsys, facts, "--period", "1")
-    monkeypatch.undo()
-    monkeypatch.setenv("COMPLIANCE_DATA_DIR", os.environ.get("COMPLIANCE_DATA_DIR", ""))
+    assert listing(capsys) == []
     code, out, _ = issue(capsys, facts, "--period", "1")
     assert code == 0 and "高米店-2026-结-001" in out
 

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, run_cli
@@ -120,6 +121,20 @@ def test_diff_refuses_statements_of_different_months_and_files_that_are_not_stat
     assert f"{broken}:2: 不是有效的 JSON（第 15 列）：此处缺少值" in err
     code, _, err = run_cli(capsys, "diff", str(folder / "period-02.pdf"), str(folder / "period-02.json"))
     assert code == 2 and "不是 UTF-8 文本文件" in err
+
+
+def test_diff_refuses_a_statement_edited_by_hand(tmp_path, capsys):
+    """Month 2's deductions changed from 20000.00 to 2000.00 in the written JSON: the seal no
+    longer matches and diff refuses to compare it, naming the file and the field."""
+    first = _settled(capsys, GAOMIDIAN, tmp_path / "a")
+    edited = tmp_path / "edited.json"
+    text = Path(first).read_text("utf-8")
+    assert '"deductions_total": "20000.00"' in text and '"seal_sha256"' in text
+    edited.write_text(text.replace('"deductions_total": "20000.00"', '"deductions_total": "2000.00"'),
+                      "utf-8")
+    code, _, err = run_cli(capsys, "diff", first, str(edited))
+    assert code == 2
+    assert f"{edited}: seal_sha256: 结算单写出后被改动过" in err
 
 
 def test_ledger_runs_totals_and_lists_payments_due(capsys):

@@ -119,7 +119,7 @@ def _report(issued, what: str, as_json: bool) -> None:
             sys.stdout.write(blobs.get(opened, row.json_sha256).decode("utf-8"))
         return
     print(f"{what}：结算单 {row.number}  {row.span_label}  出具日期 {row.issued_on}  "
-          f"经办 {row.issued_by}  金额 {row.payable}")
+          f"经办 {row.issued_by}  {row.summary}")
 
 
 def _void(args: argparse.Namespace, _context) -> int:

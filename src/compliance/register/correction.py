@@ -53,14 +53,19 @@ def _check_correctable(original: Statement, statement: dict[str, Any]) -> None:
 def correction(before: dict[str, Any], after: dict[str, Any], original: Statement,
                reason: str, contract: Contract) -> dict[str, Any]:
     """What the corrective statement says of the original: its number and date, the reason,
-    each line that changed and the payable before and after."""
-    changes = [_change(line, contract) for line in compare(before, after)["lines"]]
+    each line that changed, the payable before and after, and every total that changed
+    (扣款合计, 暂停支付, 乙方应补足 …)."""
+    compared = compare(before, after)
+    changes = [_change(line, contract) for line in compared["lines"]]
     payable_before, payable_after = Decimal(before.get("payable", "0")), Decimal(after.get("payable", "0"))
     return {"original": original.number, "original_issued_on": original.issued_on,
             "reason": reason, "changes": changes,
             "payable_before": money.as_json(payable_before),
             "payable_after": money.as_json(payable_after),
-            "payable_difference": money.as_json(payable_after - payable_before)}
+            "payable_difference": money.as_json(payable_after - payable_before),
+            "totals": [{"label": total["label"], "before": total["before"], "after": total["after"],
+                        "difference": money.as_json(Decimal(total["after"]) - Decimal(total["before"]))}
+                       for total in compared["totals"]]}
 
 
 def _change(line: dict[str, Any], contract: Contract) -> dict[str, Any]:

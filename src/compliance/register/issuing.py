@@ -12,6 +12,7 @@ What an auditor would refuse is refused here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from compliance import __version__
 from compliance.engine.loading import LoadedContract
 from compliance.errors import UserError
+from compliance.model import money
 from compliance.model.facts import FactsBook
 from compliance.model.periods import cycle as cycle_of
 from compliance.model.today import beijing_today
@@ -30,7 +32,8 @@ from compliance.register import audit, blobs, numbers
 from compliance.register.database import session as register_session
 from compliance.register.lifecycle import LIVE, stamp
 from compliance.register.tables import Approval, Statement, StatementFacts
-from compliance.render import output, pdf
+from compliance.render import pdf
+from compliance.render.seal import sealed_json
 from compliance.views.spans import Span, span_statement
 
 ISSUER_ROLE = "经办"
@@ -162,11 +165,12 @@ def store(session: Session, request: Request, statement: dict[str, Any],
         contract_sha256=request.loaded.digest,
         calendar_sha256=statement["fingerprint"].get("calendar_sha256")
         or statement["fingerprint"]["bundled_calendar_sha256"],
-        software_version=__version__, payable=_payable(statement), corrects=corrects,
+        software_version=__version__, payable=_payable(statement),
+        summary=money_summary(statement), corrects=corrects,
         closes=",".join(str(month) for month in closed_months(request.loaded, request.span)))
     row.approvals.append(Approval(step=0, role=ISSUER_ROLE, name=request.name,
                                   signed_on=request.on.isoformat(), at=row.issued_at))
-    row.json_sha256 = blobs.put(session, output.statement_json(statement))
+    row.json_sha256 = blobs.put(session, sealed_json(statement))
     row.pdf_sha256 = blobs.put(session, pdf.render(statement, contract, stamp(row)))
     row.facts = _facts(session, request, statement)
     session.add(row)
@@ -189,6 +193,28 @@ def _payable(statement: dict[str, Any]) -> str:
     if "termination" in statement:
         return statement["termination"]["balance"]
     return statement.get("payable", statement.get("net", ""))
+
+
+def money_summary(statement: dict[str, Any]) -> str:
+    """What the statement settles, as the register lists it: what is payable and what is held
+    back or owed by the vendor; a month paid with its cycle, where its net goes; a
+    termination, who pays whom."""
+    if "termination" in statement:
+        settled = statement["termination"]
+        return (f"甲方应付 {_yuan(settled['buyer_pays'])}" if settled["buyer_pays"] != "0.00"
+                else f"乙方应退 {_yuan(settled['vendor_refunds'])}")
+    if statement.get("settled_in"):
+        return f"净额 {_yuan(statement['net'])} 计入{statement['settled_in']}结算"
+    parts = [f"应付 {_yuan(statement.get('payable', '0.00'))}"]
+    for key, label in (("withheld", "暂停支付"), ("owed_by_vendor", "乙方应补足"),
+                       ("owed_by_buyer", "甲方应付违约金")):
+        if statement.get(key, "0.00") != "0.00":
+            parts.append(f"{label} {_yuan(statement[key])}")
+    return "，".join(parts)
+
+
+def _yuan(amount: str) -> str:
+    return money.grouped(Decimal(amount))
 
 
 def _facts(session: Session, request: Request, statement: dict[str, Any]) -> list[StatementFacts]:

@@ -33,6 +33,7 @@ def _row(row) -> dict[str, Any]:
     return {"number": row.number, "contract": row.contract, "span": row.span,
             "span_label": row.span_label, "status": row.status, "status_label": status_text(row),
             "issued_on": row.issued_on, "issued_by": row.issued_by, "amount": row.payable,
+            "summary": row.summary,
             "approvals": [{"role": a.role, "name": a.name, "on": a.signed_on} for a in row.approvals],
             "corrects": row.corrects, "superseded_by": row.superseded_by,
             "void_reason": row.void_reason}
@@ -43,9 +44,9 @@ def print_listing(rows: list[dict[str, Any]]) -> None:
     if not rows:
         print("尚无出具的结算单（compliance issue 出具）")
         return
-    table = [[r["number"], r["span_label"], r["status_label"], r["issued_on"], r["amount"],
+    table = [[r["number"], r["span_label"], r["status_label"], r["issued_on"], r["summary"],
               "、".join(f"{a['role']}{a['name']}" for a in r["approvals"]), _note(r)] for r in rows]
-    print(textable.render(["编号", "期间", "状态", "出具日期", "金额", "签署", "备注"], table, right={4}))
+    print(textable.render(["编号", "期间", "状态", "出具日期", "结算", "签署", "备注"], table))
 
 
 def _note(row: dict[str, Any]) -> str:

@@ -56,6 +56,8 @@ class Statement(Base):
     calendar_sha256: Mapped[str] = mapped_column(String(64))
     software_version: Mapped[str] = mapped_column(String(40))
     payable: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    """What the statement settles, in one Chinese line: 应付, 暂停支付, 乙方应补足 …"""
     json_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
     pdf_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
     corrects: Mapped[str | None] = mapped_column(ForeignKey("statement.number"), nullable=True)

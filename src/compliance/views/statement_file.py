@@ -12,6 +12,7 @@ from compliance.errors import UserError
 from compliance.model import validation
 from compliance.model.fieldtypes import FlagKind
 from compliance.render.pdf import span_label
+from compliance.render.seal import seal_holds
 from compliance.views.statement import SCHEMA
 
 STATEMENT_SCHEMAS = (SCHEMA, "compliance.statement/2")
@@ -110,6 +111,10 @@ def read_statement(path: Path) -> dict[str, Any]:
                         "重新生成后再比较", file=path, field="schema",
                         valid=", ".join(STATEMENT_SCHEMAS))
     validation.validate(_Statement, document, path)
+    if not seal_holds(document):
+        raise UserError("结算单写出后被改动过（内容与其 seal_sha256 不符），不能作为比较的依据",
+                        file=path, field="seal_sha256",
+                        valid="compliance settle 写出、未经改动的结算单，或 compliance print 从登记簿取出的结算单")
     return document
 
 

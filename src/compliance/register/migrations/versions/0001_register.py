@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("calendar_sha256", sa.String(64), nullable=False),
         sa.Column("software_version", sa.String(40), nullable=False),
         sa.Column("payable", sa.String(40), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("json_sha256", sa.String(64), sa.ForeignKey("blob.sha256"), nullable=False),
         sa.Column("pdf_sha256", sa.String(64), sa.ForeignKey("blob.sha256"), nullable=False),
         sa.Column("corrects", sa.String(120), sa.ForeignKey("statement.number"), nullable=True),
