@@ -1,6 +1,6 @@
 """A month of any size settles: 10,000 work orders give a JSON that lists each event once and a
 PDF a clerk can read — counts and amounts on the statement, every work-order ref in the
-附件：扣款明细 that flows across pages — and one line of 300 long refs lays out too."""
+扣款明细 of the 附件：计算依据, which flows across pages — and one line of 300 long refs lays out too."""
 from __future__ import annotations
 
 import json
@@ -82,7 +82,7 @@ def annex_text(texts: list[str]) -> str:
 
 
 def annex_start(texts) -> int:
-    return next(n for n, text in enumerate(texts) if "附件：扣款明细\n正文扣款表" in text)
+    return next(n for n, text in enumerate(texts) if "扣款明细\n正文扣款表" in text)
 
 
 class Pdf:
@@ -161,9 +161,9 @@ def test_the_pdf_body_is_short_and_every_ref_is_in_the_flowing_annex(busy):
     events, statement, path = busy
     pdf = Pdf(path)
     texts = []
-    while not texts or "附件：扣款明细\n正文扣款表" not in texts[-1]:
+    while not texts or "扣款明细\n正文扣款表" not in texts[-1]:
         texts.append(pdf.text(len(texts)))
-    body = next(n for n, text in enumerate(texts) if "附录 扣款计算过程" in text)
+    body = next(n for n, text in enumerate(texts) if "附件：计算依据" in text)
     assert body <= 4                                              # the statement itself
     front = "".join(texts[:body])
     zero = next(line for line in statement["deductions"] if line["type"] == "zero_point_order")
@@ -203,8 +203,9 @@ def test_a_ref_longer_than_a_page_continues_on_the_rows_below(tmp_path):
     statement, pdf = settle(tmp_path / "facts", tmp_path / "out")
     assert statement["deductions_total"] == "5000.00"
     annex = annex_text(pages(pdf))
-    # what the reader passes on the way: the row's other cells, and on a new page its footer
-    # and the repeated header
-    for passed in (r"1period-02\.yaml:5", r"指纹[0-9a-f]{16}….*?第\d+页", r"序号行条款类型日期工单号数量/金额来源（文件:行）"):
+    # what the reader passes on the way: the row's other cells, and on a new page its footer,
+    # the draft's watermark and the repeated header
+    for passed in (r"1period-02\.yaml:5", r"结算单草稿（未出具，未编号）第\d+页共\d+页", "草稿",
+                   r"序号行条款类型日期工单号数量/金额来源（文件:行）"):
         annex = re.sub(passed, "", annex)
     assert ref in annex

@@ -86,7 +86,7 @@ def test_the_pdf_appendix_traces_each_deduction(tmp_path, capsys):
                          "--period", "3", "--out", str(tmp_path))
     assert code == 0
     text = pdf_text(tmp_path / "gaomidian-2025" / "period-03.pdf")
-    appendix = text[text.index("附录 扣款计算过程"):]
+    appendix = text[text.index("附件：计算依据"):]
     for expected in ("扣款第 4 行 [6.1]：431,520.00 元", "逾期履行 2026-01-21 2 日", "period-03.yaml:8",
                      "日额：合同总价款 4,315,200.00 × 5% = 215,760.00 元"):
         assert expected in appendix, expected

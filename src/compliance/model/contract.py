@@ -192,6 +192,8 @@ class Contract(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
+    number: str | None = Field(None, description="合同编号：合同文本首页所印的编号（如采购合同编号），"
+                               "印在结算单表头；未写时结算单留空待填")
     short_name: str = Field(description="how its users call the contract: 高米店, 规自委朝阳")
     seed: str = Field(description="the signed text, relative to contracts/: texts/<id>.txt "
                       "(personal data redacted as 〔…〕, see contracts/texts/README.md)")
