@@ -30,6 +30,7 @@ CORRECTION = {
     "changes": [{"clause": "4.6.1", "label": "0分工单", "before": "10000.00", "after": "15000.00",
                  "difference": "5000.00", "effect": "补扣"}],
     "payable_before": "339600.00", "payable_after": "334600.00", "payable_difference": "-5000.00",
+    "totals": [{"label": "扣款合计", "before": "20000.00", "after": "25000.00", "difference": "5000.00"}],
 }
 """As the register builds it: one more 0分工单 (高米店 4.6.1, 5,000.00 each) found after
 statement 001 was issued deducts 5,000.00 more, so the payable falls from 339,600.00 to
@@ -165,6 +166,7 @@ def test_a_corrective_statement_says_what_it_corrects_and_by_how_much(month_two)
     text = signed(pages(render(corrective, contract_of("gaomidian-2025"), stamp)))
     assert "更正说明本结算单更正第高米店-2025-结-001号结算单（2026年1月5日出具）。更正原因：复核发现第2期0分工单漏记1件" in text
     assert "条款情形原结算（元）更正后（元）差额（元）补扣或退还4.6.10分工单10,000.0015,000.005,000.00补扣" in text
+    assert "项目原结算（元）更正后（元）差额（元）扣款合计20,000.0025,000.005,000.00" in text
     assert "原结算本期应付339,600.00更正后本期应付334,600.00差额（更正后−原结算）-5,000.00人民币负伍仟元整" in text
 
 

@@ -2,9 +2,9 @@
 
 The register builds ``statement["correction"]``: the original's number and issue day, the
 reason, one change per clause and type (原结算 / 更正后 / 差额, and 补扣 when more is
-deducted, 退还 when less; on a cycle statement the month it is in), and the payable before and
-after. The section says which statement it corrects, lists the changes, and gives the
-payable's difference with its 大写.
+deducted, 退还 when less; on a cycle statement the month it is in), every total that changed
+(扣款合计, 暂停支付 …), and the payable before and after. The section says which statement it
+corrects, lists the changes and the totals, and gives the payable's difference with its 大写.
 """
 from __future__ import annotations
 
@@ -28,11 +28,23 @@ def correction_story(correction: dict[str, Any]) -> list[Any]:
         p(f"本结算单更正第 {correction['original']} 号结算单（{issued}出具）。"
           f"更正原因：{correction['reason']}"),
         _changes(correction["changes"]),
+        *_totals(correction.get("totals", [])),
         Spacer(1, 2 * mm),
         amounts_table([("原结算本期应付", correction["payable_before"], False),
                        ("更正后本期应付", correction["payable_after"], False),
                        ("差额（更正后 − 原结算）", correction["payable_difference"], True)]),
     ]
+
+
+def _totals(totals: list[dict[str, Any]]) -> list[Any]:
+    """The totals that changed: 项目 / 原结算 / 更正后 / 差额."""
+    if not totals:
+        return []
+    rows = [["项目"] + [title for title, _ in AMOUNT_COLUMNS[:3]]]
+    rows += [[total["label"], yuan(total["before"]), yuan(total["after"]), yuan(total["difference"])]
+             for total in totals]
+    widths = [WIDTH - sum(width for _, width in AMOUNT_COLUMNS[:3])] + [w for _, w in AMOUNT_COLUMNS[:3]]
+    return [Spacer(1, 2 * mm), table(rows, widths)]
 
 
 def _changes(changes: list[dict[str, Any]]):
