@@ -319,3 +319,20 @@ def test_the_ledger_workbook_shows_each_month_s_statement_number_and_status(
     number, status = header.index("结算单编号"), header.index("状态")
     assert (by_month[2][number], by_month[2][status]) == ("高米店-2026-结-001", "已出具（待复核）")
     assert by_month[1][status] == "未出具"
+
+
+def test_a_termination_and_a_tranche_are_issued_with_what_they_settle(register_database, capsys):
+    """规自委 terminated on 2023-08-31 under 6.1: the vendor refunds 735,246.83 (README's
+    worked termination); its first tranche as of 2023-09-05 asks the vendor to make good
+    39,681.32. Each is numbered in turn for the contract and year."""
+    facts = str(EXAMPLES / "ghzrzw-chaoyang-2023")
+    code, out, err = run_cli(capsys, "issue", "ghzrzw-chaoyang-2023", facts, "--termination", "第6.1条",
+                             "--terminated-on", "2023-08-31", "--name", "张经办", "--date", "2023-09-05")
+    assert code == 0, err
+    assert "规自委朝阳-2023-结-001" in out and "乙方应退 735,246.83" in out
+    code, out, _ = run_cli(capsys, "issue", "ghzrzw-chaoyang-2023", facts, "--tranche", "1",
+                           "--name", "张经办", "--date", "2023-09-05")
+    assert code == 0 and "规自委朝阳-2023-结-002" in out and "乙方应补足 39,681.32" in out
+    code, _, err = run_cli(capsys, "issue", "ghzrzw-chaoyang-2023", facts, "--termination", "6.1",
+                           "--name", "张经办", "--date", "2023-09-05")
+    assert code == 2 and "--terminated-on" in err

@@ -190,7 +190,7 @@ def _check_date_order(session: Session, contract: str, on: date) -> None:
 def _payable(statement: dict[str, Any]) -> str:
     """What the statement settles in money, as the register lists it: what is payable, or
     a termination's balance."""
-    if "termination" in statement:
+    if "ground" in statement:
         return statement["termination"]["balance"]
     return statement.get("payable", statement.get("net", ""))
 
@@ -199,7 +199,7 @@ def money_summary(statement: dict[str, Any]) -> str:
     """What the statement settles, as the register lists it: what is payable and what is held
     back or owed by the vendor; a month paid with its cycle, where its net goes; a
     termination, who pays whom."""
-    if "termination" in statement:
+    if "ground" in statement:
         settled = statement["termination"]
         return (f"甲方应付 {_yuan(settled['buyer_pays'])}" if settled["buyer_pays"] != "0.00"
                 else f"乙方应退 {_yuan(settled['vendor_refunds'])}")
