@@ -112,7 +112,12 @@ def _migrate(engine: Engine) -> None:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    """A session whose transaction commits when the block ends and rolls back on any error."""
-    with Session(engine_for(database_url()), expire_on_commit=False) as opened:
-        with opened.begin():
-            yield opened
+    """A session whose transaction commits when the block ends and rolls back on any error; a
+    database that cannot be reached or stays locked is reported, not a traceback."""
+    try:
+        with Session(engine_for(database_url()), expire_on_commit=False) as opened:
+            with opened.begin():
+                yield opened
+    except OperationalError as error:
+        raise UserError(f"登记簿数据库无法完成此操作（未作任何改动）：{error.orig}", file=where(),
+                        field=DATABASE_VARIABLE) from None
