@@ -46,6 +46,42 @@ EVENT_FIELDS = frozenset(get_args(EventField))
 """The event fields an event type requires or allows (days, amount, tranche …)."""
 
 
+REFS_SHOWN = 5
+"""How many 工单编号 of an imported event counting several rows its source line names."""
+
+
+def origin_text(origin: dict[str, Any]) -> str:
+    """Where an imported event was read, in the clerk's words: ``来源：导出文件 X 第 17 行``, or
+    for an event counting several rows, those rows and the first of their 工单编号."""
+    sheet = f" 工作表 {origin['sheet']}" if origin.get("sheet") else ""
+    rows = origin.get("rows") or origin.get("row")
+    refs = origin.get("refs") or []
+    named = ("（工单 " + "、".join(refs[:REFS_SHOWN]) + (f" 等 {len(refs)} 件" if len(refs) > REFS_SHOWN
+                                                        else "") + "）") if refs else ""
+    return f"来源：导出文件 {origin['file']}{sheet} 第 {rows} 行{named}"
+
+
+class Origin(Strict):
+    """Where an imported event was read (``compliance import``, issue 17): the export file, its
+    sheet, and its row (the event's ref is the row's 工单编号), or, for an event counting
+    several rows (``count``), those rows (``12–14、20``) and their 工单编号 (``refs``)."""
+
+    file: Trimmed
+    sheet: Trimmed | None = None
+    row: int | None = Field(default=None, ge=1)
+    rows: Trimmed | None = None
+    refs: list[Trimmed] = []
+
+    @model_validator(mode="after")
+    def _one_place(self) -> "Origin":
+        if (self.row is None) == (self.rows is None):
+            raise ValueError("origin 须写明 row（一行）或 rows（多行），二者择一")
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude_defaults=True)
+
+
 class Event(Strict):
     """One recorded occurrence: a 0-point order, a timeout, a delay of N days, an advance."""
 
@@ -74,6 +110,8 @@ class Event(Strict):
     it lasts."""
     ref: Trimmed | None = None
     note: str | None = None
+    origin: Origin | None = None
+    """Where an imported event was read: the export's file, sheet and row(s)."""
     measures: dict[str, Any] = {}
     """The values the contract declares on the event's type (``EventType.fields``), by name,
     as read (``model/measures.py``): written beside the event's other keys."""
@@ -316,6 +354,12 @@ class FactsBook:
 
     def rating(self, index: int) -> str | None:
         return self.files[index].facts.rating if index in self.files else None
+
+    def origins(self) -> dict[str, dict[str, Any]]:
+        """The origin of every imported event, by where it is written (``period-04.yaml:12``)."""
+        return {recorded.source: recorded.event.origin.to_json()
+                for facts_file in self.files.values() for recorded in facts_file.events
+                if recorded.event.origin is not None}
 
 
 def _load_file(path: Path, loaded: LoadedContract) -> FactsFile:

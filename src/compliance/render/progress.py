@@ -10,7 +10,8 @@ from tqdm import tqdm
 T = TypeVar("T")
 
 
-def progress(items: Iterable[T], label: str) -> Iterable[T]:
-    """``items``, with a bar on stderr while they are worked through, if stderr is a terminal."""
+def progress(items: Iterable[T], label: str, unit: str = "期") -> Iterable[T]:
+    """``items``, with a bar on stderr while they are worked through, if stderr is a terminal;
+    ``unit`` counts them (期, or 步 for the steps of an import)."""
     return tqdm(items, desc=label, file=sys.stderr, leave=False, disable=not sys.stderr.isatty(),
-                unit="期", dynamic_ncols=True)
+                unit=unit, dynamic_ncols=True)
