@@ -48,27 +48,36 @@ def contract_terms(document: dict) -> dict:
             kind, params, cid = rule["kind"], rule["params"], clause["id"]
             if kind == "per_occurrence":
                 terms["per_occurrence"].append((cid, params["event_types"], dec(params["unit_amount"])))
-            elif kind == "every_nth_cumulative":
-                if params["scope"] != "term":
-                    raise SystemExit(f"hand_ledger: {cid}: only scope term is coded")
-                terms["every_nth"].append((cid, params["event_types"], params["every"],
-                                           dec(params["amount"])))
+            elif kind == "per_block" and params.get("per") == "period":  # 4.6.3: 每累计 3 次
+                if (params["scope"], params["units"], params["rounding"]) != ("term", "次数", "down"):
+                    raise SystemExit(f"hand_ledger: {cid}: only whole groups over the term are coded")
+                terms["every_nth"].append((cid, params["event_types"], params["block"],
+                                           dec(params["per_block_amount"])))
             elif kind == "advance_surcharge":
                 terms["advance"].append((cid, params["event_type"], dec(params["surcharge_rate"])))
-            elif kind == "per_day_rate":
-                if params.get("cap") is not None:
-                    raise SystemExit(f"hand_ledger: {cid}: a cap is not coded")
-                daily = fen(dec(params["rate"]) * bases[params["base"]])
-                terms["per_day"].append((cid, params["event_type"], daily))
+            elif kind == "per_block":  # 6.1: 每逾期一日按合同总价款的 5%
+                if (params["units"], params["block"]) != ("天数", 1):
+                    raise SystemExit(f"hand_ledger: {cid}: only a block of one day is coded")
+                daily = fen(_share_of_price(params["per_block_amount"], bases["total_price"]))
+                [name] = params["event_types"]
+                terms["per_day"].append((cid, name, daily))
             elif kind == "one_off_penalty":
                 unit = fen(dec(params["rate"]) * bases[params["base"]])
                 terms["one_off"].append((cid, params["event_types"], unit,
                                          params.get("waived_if") or []))
-            elif kind == "claimed_amount":
+            elif kind == "formula" and params["amount"] == "金额":  # 6.4: as claimed
                 terms["claimed"].append((cid, params["event_types"]))
             elif kind not in flag_only:
                 raise SystemExit(f"hand_ledger: {cid}: kind {kind} is not coded")
     return terms
+
+
+def _share_of_price(formula: str, price: Decimal) -> Decimal:
+    """``合同总价款 × 5%``, the one formula shape 高米店 writes for a rate of the price."""
+    name, _, percent = formula.partition(" × ")
+    if name != "合同总价款" or not percent.endswith("%"):
+        raise SystemExit(f"hand_ledger: formula {formula!r} is not coded")
+    return price * Decimal(percent[:-1]) / 100
 
 
 def settle_month(terms: dict, months: dict[int, list[dict]], index: int) -> dict[str, Decimal]:

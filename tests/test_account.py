@@ -33,19 +33,19 @@ def _book(contract_id: str, folder=None):
 
 
 def test_every_view_agrees_with_the_account_on_the_balance():
-    """earned − deductions − penalties + interest − paid to the vendor + paid by the vendor
-    = the balance, and the ledger shows the same account."""
+    """earned + instalment interest − deductions − penalties + interest − paid to the vendor +
+    paid by the vendor = the balance, and the ledger shows the same account."""
     for contract_id, day in [("chengbei-2025", "2026-09-01"), ("yangfangdian-2026", "2026-12-31"),
                              ("ghzrzw-chaoyang-2023", "2023-12-31"), ("gaomidian-2025", "2026-02-01"),
-                             ("jiuxianqiao-2025", "2025-09-01")]:
+                             ("jiuxianqiao-2025", "2025-09-01"), ("zhishiku-2026", "2026-09-30")]:
         loaded, book = _book(contract_id)
         as_of = date.fromisoformat(day)
         account = contract_account(loaded, book, as_of, calendar())
         totals = {kind: account.total(kind) for kind in
                   ("earned", "unearned", "deduction", "penalty", "waived", "interest", "buyer_penalty",
-                   "paid_to_vendor", "paid_by_vendor", "interest_paid")}
+                   "paid_to_vendor", "paid_by_vendor", "interest_paid", "instalment_interest")}
         expected = (totals["earned"] - totals["unearned"] + totals["interest"] + totals["buyer_penalty"]
-                    + totals["paid_by_vendor"] + totals["waived"]
+                    + totals["paid_by_vendor"] + totals["waived"] + totals["instalment_interest"]
                     - totals["deduction"] - totals["penalty"] - totals["paid_to_vendor"]
                     - totals["interest_paid"])
         assert account.balance == expected, contract_id
@@ -333,3 +333,32 @@ def test_a_cycle_whose_deductions_exceed_its_fees_prints_its_make_good_on_the_pd
     assert make_good["clause"] == "6.6"
     from conftest import pdf_text
     assert make_good["message"][:12] in pdf_text(tmp_path / "out" / "gaomidian-2025" / "cycle-1.pdf")
+
+
+def test_an_instalments_interest_is_booked_when_the_instalment_falls_due():
+    """知识库 4.3: 360,000.00 in 6 monthly instalments of 60,000.00 from acceptance on 2026-06-20,
+    each with 0.3% a month on the principal still owed. The principal is earned on acceptance;
+    each interest on its instalment's due date: 360,000.00 × 0.3% = 1,080.00 on 07-20, 900.00 on
+    08-20, 720.00 on 09-20 … 180.00 on 12-21 (12-20 is a Sunday). As of 09-30 three are owed and
+    the buyer owes 301,620.00; once all six are due, 302,700.00, as much as before the fix booked
+    all of it on the day of acceptance."""
+    loaded, book = _book("zhishiku-2026")
+
+    def booked(day: str):
+        account = contract_account(loaded, book, date.fromisoformat(day), calendar())
+        entries = account.to_json()["entries"]
+        interest = [(e["arose"], e["amount"]) for e in entries if e["kind"] == "instalment_interest"]
+        principal = [(e["arose"], e["amount"]) for e in entries
+                     if e["kind"] == "earned" and e["clause"] == "4.3"]
+        return interest, principal, account.balance
+
+    interest, principal, _ = booked("2026-07-19")
+    assert interest == [] and principal == [("2026-06-20", "60000.00")] * 6
+    interest, _, balance = booked("2026-09-30")
+    assert interest == [("2026-07-20", "1080.00"), ("2026-08-20", "900.00"), ("2026-09-20", "720.00")]
+    assert balance == Decimal("301620.00")
+    interest, _, balance = booked("2027-06-30")
+    assert [amount for _, amount in interest] == ["1080.00", "900.00", "720.00", "540.00", "360.00",
+                                                  "180.00"]
+    assert interest[-1][0] == "2026-12-21"
+    assert balance == Decimal("302700.00")

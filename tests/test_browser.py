@@ -1,9 +1,15 @@
-"""End to end in a real headless browser: a vendor opens the local page, picks 高米店, reads
-the ledger, previews a month with two more 0-point orders and one more timeout, and mistypes
-a count. Debian's chromium and chromedriver drive it (``.ci/run`` installs them).
+"""End to end in a real headless browser (issue 16): the three parties on one page.
 
-Without the browser the test is skipped with the reason, unless COMPLIANCE_REQUIRE_BROWSER is
-set (as ``.ci/run`` sets it): then a missing browser is a failure, so CI never skips it.
+A clerk (张经办) signs in, uploads 高米店's month 3 and issues it; a reviewer (李复核) approves;
+the vendor (高米店乙方) signs in, sees only its contract, objects to line 1 of the statement;
+the clerk answers; the vendor confirms; another vendor (羊坊店乙方) asking for 高米店's
+statement gets 403. Each page is saved as a screenshot under ``reports/screenshots/``. A
+vendor also previews a month with two more 0-point orders and one more timeout, and mistypes
+a count.
+
+Debian's chromium and chromedriver drive it (``.ci/run`` installs them). Without the browser
+the test is skipped with the reason, unless COMPLIANCE_REQUIRE_BROWSER is set (as ``.ci/run``
+sets it): then a missing browser is a failure, so CI never skips it.
 """
 from __future__ import annotations
 
@@ -15,11 +21,14 @@ import time
 
 import pytest
 import uvicorn
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
+from web_client import PASSWORD, account
 
 from compliance.app.web import create_app
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SCREENSHOTS = ROOT / "reports" / "screenshots"
+GAOMIDIAN = "gaomidian-2025"
 
 
 def _browser_missing() -> str | None:
@@ -29,14 +38,28 @@ def _browser_missing() -> str | None:
 
 
 @pytest.fixture
-def site(tmp_path):
-    """The web page on a free localhost port, serving a copy of the bundled examples."""
+def facts_root(tmp_path):
+    """高米店 with months 1 and 2 recorded (month 3 is uploaded in the test), and 羊坊店."""
     root = tmp_path / "facts"
-    shutil.copytree(EXAMPLES / "gaomidian-2025", root / "gaomidian-2025")
+    shutil.copytree(EXAMPLES / GAOMIDIAN, root / GAOMIDIAN)
+    (root / GAOMIDIAN / "period-03.yaml").unlink()
+    shutil.copytree(EXAMPLES / "yangfangdian-2026", root / "yangfangdian-2026")
+    return root
+
+
+@pytest.fixture
+def site(facts_root, tmp_path, monkeypatch):
+    """The web page on a free localhost port, with an account for each party."""
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COMPLIANCE_DB", raising=False)
+    account("张经办", "经办")
+    account("李复核", "复核")
+    account("高米店乙方", "乙方", (GAOMIDIAN,))
+    account("羊坊店乙方", "乙方", ("yangfangdian-2026",))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(root), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(facts_root), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -62,39 +85,159 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1600"):
+                     "--window-size=1280,900", "--lang=zh-CN"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    chinese = {**os.environ, "LANGUAGE": "zh_CN"}    # the browser's own words (file and date inputs)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env=chinese), options=options)
     driver.implicitly_wait(10)
     yield driver
     driver.quit()
 
 
-def test_a_vendor_previews_a_month_in_the_browser(site, browser):
+def by_id(browser, element_id: str):
     from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.ID, element_id)
+
+
+def submit(browser, button: str) -> None:
+    """Press a form's button and wait until its page has gone (the button no longer belongs to
+    the document: chromedriver says so as a stale element or as a node of another document)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    pressed = by_id(browser, button)
+    pressed.click()
+
+    def gone(_browser) -> bool:
+        try:
+            pressed.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(browser, 20).until(gone)
+
+
+def screenshot(browser, name: str) -> None:
+    """The whole page, as tall as it is, once its fonts have loaded."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.execute_script("return document.fonts.ready")
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1280, min(max(height, 700), 4000))
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    browser.set_window_size(1280, 900)
+
+
+def sign_in(browser, site: str, name: str, shot: str | None = None) -> None:
+    browser.get(site + "/login")
+    by_id(browser, "name").send_keys(name)
+    by_id(browser, "password").send_keys(PASSWORD)
+    if shot:
+        screenshot(browser, shot)
+    submit(browser, "login")
+    assert by_id(browser, "who").text.startswith(name)
+
+
+def sign_out(browser) -> None:
+    submit(browser, "logout")
+    by_id(browser, "login-form")
+
+
+def test_clerk_reviewer_and_vendors_in_the_browser(site, browser, tmp_path):
     from selenium.webdriver.support.ui import Select
 
-    browser.get(site + "/")
-    browser.find_element(By.ID, "contract-gaomidian-2025").click()
-    assert "高米店" in browser.find_element(By.TAG_NAME, "h1").text
-    assert browser.find_element(By.ID, "deductions-total").text == "472,520.00"
+    statement = f"{site}/c/{GAOMIDIAN}/s/高米店-2026-结-001"
+    sign_in(browser, site, "张经办", "01-登录")
+    screenshot(browser, "02-经办-合同列表")
+    by_id(browser, f"contract-{GAOMIDIAN}").click()
+    by_id(browser, "facts-link").click()
+    month = tmp_path / "period-03.yaml"
+    shutil.copy(EXAMPLES / GAOMIDIAN / "period-03.yaml", month)
+    by_id(browser, "facts-file").send_keys(str(month))
+    submit(browser, "upload-button")
+    assert "事实文件已保存" in by_id(browser, "done").text
+    assert "period-03.yaml" in by_id(browser, "files").text
+    screenshot(browser, "03-经办-上传事实")
+    by_id(browser, "ledger-link").click()
+    assert by_id(browser, "deductions-total").text == "472,520.00"
+    screenshot(browser, "04-经办-台账")
+    by_id(browser, "register-link").click()
+    Select(by_id(browser, "span")).select_by_value("period-3")
+    submit(browser, "issue-button")
+    assert by_id(browser, "number").text == "高米店-2026-结-001"
+    assert by_id(browser, "status").text == "已出具（待复核）"
+    screenshot(browser, "05-经办-出具结算单")
+    sign_out(browser)
 
-    browser.find_element(By.ID, "preview-link").click()
-    Select(browser.find_element(By.ID, "period")).select_by_visible_text("第 2 期")
-    browser.find_element(By.ID, "add_zero_point_order").send_keys("2")
-    browser.find_element(By.ID, "add_dispatch_timeout").send_keys("1")
-    browser.find_element(By.ID, "submit").click()
+    sign_in(browser, site, "李复核")
+    browser.get(statement)
+    submit(browser, "approve")
+    assert by_id(browser, "status").text == "已出具（待审核）"
+    screenshot(browser, "06-复核-审批")
+    sign_out(browser)
 
-    assert browser.find_element(By.ID, "preview-payable").text == "0.00"
-    assert "暂停支付" in browser.find_element(By.ID, "flags-added").text
-    changes = browser.find_element(By.ID, "changes").text
+    sign_in(browser, site, "高米店乙方")
+    contracts = by_id(browser, "who").find_element("xpath", "//main").text
+    assert "高米店" in contracts and "羊坊店" not in contracts
+    screenshot(browser, "07-乙方-只见本方合同")
+    by_id(browser, f"contract-{GAOMIDIAN}").click()
+    by_id(browser, "register-link").click()
+    by_id(browser, "statement-高米店-2026-结-001").click()
+    Select(by_id(browser, "line")).select_by_value("1")
+    by_id(browser, "objection-text").send_keys("1 月 9 日热线未响应系系统故障，已报备，请核减。")
+    submit(browser, "object")
+    assert by_id(browser, "objection-1-status").text == "待甲方答复"
+    screenshot(browser, "08-乙方-提出异议")
+    sign_out(browser)
+
+    sign_in(browser, site, "张经办")
+    browser.get(statement)
+    Select(by_id(browser, "decision-1")).select_by_value("rejected")
+    by_id(browser, "answer-1").send_keys("经核实当日系统运行正常，维持扣款。")
+    submit(browser, "answer-button-1")
+    assert by_id(browser, "objection-1-status").text == "未采纳"
+    screenshot(browser, "09-经办-答复异议")
+    sign_out(browser)
+
+    sign_in(browser, site, "高米店乙方")
+    browser.get(statement)
+    assert "维持扣款" in by_id(browser, "objections").text
+    submit(browser, "confirm")
+    assert "高米店乙方" in by_id(browser, "vendor-confirmation").text
+    screenshot(browser, "10-乙方-确认结算单")
+    sign_out(browser)
+
+    sign_in(browser, site, "羊坊店乙方")
+    browser.get(statement)
+    assert by_id(browser, "error").text == "您的账户无权查看此合同"
+    assert "高米店" not in browser.page_source
+    screenshot(browser, "11-另一乙方-无权访问")
+
+
+def test_a_vendor_previews_a_month_in_the_browser(site, browser):
+    from selenium.webdriver.support.ui import Select
+
+    sign_in(browser, site, "高米店乙方")
+    by_id(browser, f"contract-{GAOMIDIAN}").click()
+    assert "高米店" in by_id(browser, "ledger-link").find_element("xpath", "//h1").text
+    by_id(browser, "preview-link").click()
+    Select(by_id(browser, "period")).select_by_value("2")
+    by_id(browser, "add_zero_point_order").send_keys("2")
+    by_id(browser, "add_dispatch_timeout").send_keys("1")
+    submit(browser, "submit")
+
+    assert by_id(browser, "preview-payable").text == "0.00"
+    assert "暂停支付" in by_id(browser, "flags-added").text
+    changes = by_id(browser, "changes").text
     assert "20,000.00" in changes and "+10,000.00" in changes
-    assert "本月第 4.6 条扣款 31,000.00 / 71,920.00 元" in browser.find_element(By.ID, "headroom").text
+    assert "本月第 4.6 条扣款 31,000.00 / 71,920.00 元" in by_id(browser, "headroom").text
+    screenshot(browser, "12-乙方-预览扣款")
 
-    field = browser.find_element(By.ID, "add_zero_point_order")
+    field = by_id(browser, "add_zero_point_order")
     field.clear()
     field.send_keys("-3")
-    browser.find_element(By.ID, "submit").click()
-    assert browser.find_element(By.ID, "error-add_zero_point_order").text == "应为 0 或 1 至 100,000 的整数"
+    submit(browser, "submit")
+    assert by_id(browser, "error-add_zero_point_order").text == "应为 0 或 1 至 100,000 的整数"
     assert "Traceback" not in browser.page_source
-    assert browser.find_element(By.ID, "add_zero_point_order").get_attribute("value") == "-3"
+    assert by_id(browser, "add_zero_point_order").get_attribute("value") == "-3"

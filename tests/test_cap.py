@@ -38,7 +38,8 @@ def _clause(clause_id: str, text: str, *rules: dict) -> dict:
     return {"id": clause_id, "title": "条款", "text": text, "effect": "money", "rules": list(rules)}
 
 
-DELAY = {"kind": "per_day_rate", "params": {"event_type": "late", "rate": 0.005, "base": "total_price"}}
+DELAY = {"kind": "per_block", "params": {"event_types": ["late"], "units": "天数", "block": 1,
+                                        "rounding": "up", "per_block_amount": "合同总价款 × 5‰"}}
 COMPLAINTS = _clause("4.6.4", "每发生一次有效投诉扣除 2000 元",
                      {"kind": "per_occurrence", "params": {"event_types": ["complaint"], "unit_amount": 2000}})
 

@@ -234,3 +234,16 @@ def test_a_rule_reading_what_no_period_gives_is_refused_at_load(tmp_path, params
     reading the rating, and a rule with neither consequence nor amount."""
     with pytest.raises(UserError, match=message):
         _contract(tmp_path, _rule(**params))
+
+
+@pytest.mark.parametrize("condition, message", [
+    ('评价 = "待提生"', "“待提生”不是合同 ratings 中的评价档次；您是不是要写 待提升？可用：优秀、良好、待提升"),
+    ('评价 = "差"', "“差”不是合同 ratings 中的评价档次；可用：优秀、良好、待提升"),
+    ('评价 = "良好" 或 评价 = "一般"', "“一般”不是合同 ratings 中的评价档次"),
+])
+def test_a_rating_the_contract_does_not_list_is_refused_at_load(tmp_path, condition, message):
+    """The synthetic contract rates 优秀、良好、待提升: a condition comparing with any other text
+    would never hold, so loading refuses it, naming the rating meant when one is alike."""
+    with pytest.raises(UserError, match=message) as refused:
+        _contract(tmp_path, _rule(per="month", condition=condition, times=2, flags=TERMINATION))
+    assert "规则 9.1#1 的 condition" in str(refused.value)

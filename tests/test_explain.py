@@ -1,6 +1,6 @@
 """Why this number: every statement line and flag carries a trace an auditor can replay, and
 ``compliance explain`` prints it as a tree naming the clause, rule, facts and arithmetic."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 from conftest import CONTRACTS, EXAMPLES, pdf_text, run_cli
@@ -18,15 +18,19 @@ EXAMPLE_PERIODS = [(folder.name, int(path.stem.split("-")[1]))
 @pytest.mark.parametrize(("contract", "index"), EXAMPLE_PERIODS,
                          ids=[f"{c}-{i}" for c, i in EXAMPLE_PERIODS])
 def test_every_line_of_every_example_replays_from_its_trace(contract, index):
-    """Each step rounds its exact result half-up to the fen, the last step is the line's
-    amount, and the lines add up to the statement's deductions."""
+    """Each step of money rounds its exact result half-up to the fen (a count of blocks as its
+    clause says: ``ROUND_CEILING 1``), the last step is the line's amount, and the lines add up
+    to the statement's deductions."""
     loaded = load_contract(CONTRACTS / f"{contract}.yaml")
     statement = period_statement(loaded, load_facts(EXAMPLES / contract, loaded), index)
     for line in statement["deductions"]:
         trace = line[TRACE_KEY]
         assert trace["clause"] and trace["kind"] and trace["steps"], line["explanation"]
         for step in trace["steps"]:
-            exact = Decimal(step["exact"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            mode, _, quantum = step["rounding"].partition(" ")
+            exact = Decimal(step["exact"])
+            if quantum:
+                exact = exact.quantize(Decimal(quantum), rounding=mode)
             assert exact == Decimal(step["value"]), step
         assert trace["steps"][-1]["value"] == line["amount"]
         assert all(":" in fact["source"] for fact in trace["facts"] if "source" in fact)
@@ -88,5 +92,5 @@ def test_the_pdf_appendix_traces_each_deduction(tmp_path, capsys):
     text = pdf_text(tmp_path / "gaomidian-2025" / "period-03.pdf")
     appendix = text[text.index("附件：计算依据"):]
     for expected in ("扣款第 4 行 [6.1]：431,520.00 元", "逾期履行 2026-01-21 2 日", "period-03.yaml:8",
-                     "日额：合同总价款 4,315,200.00 × 5% = 215,760.00 元"):
+                     "每段金额：合同总价款 × 5%（合同总价款 = 4,315,200.00） = 215,760.00 元"):
         assert expected in appendix, expected

@@ -83,11 +83,14 @@ def _flags(statement: dict) -> list[str]:
 
 
 def _replays(line: dict) -> None:
-    """The trace's last step gives the line's amount; every step is rounded half-up to the fen."""
+    """The trace's last step gives the line's amount; every step of money is rounded half-up to
+    the fen, a count of blocks as its step records (``ROUND_CEILING 1`` …)."""
     steps = line["trace_v1"]["steps"]
     assert steps[-1]["value"] == line["amount"]
     for step in steps:
-        assert D(step["exact"]).quantize(D("0.01"), "ROUND_HALF_UP") == D(step["value"])
+        mode, _, quantum = step["rounding"].partition(" ")
+        exact = D(step["exact"]).quantize(D(quantum), mode) if quantum else D(step["exact"])
+        assert exact == D(step["value"]), step
 
 
 # --- formula ----------------------------------------------------------------------------------
@@ -353,8 +356,31 @@ def test_per_block_rounds_a_part_block_as_the_contract_says(tmp_path, write_fact
     if amount:
         [line] = _ours(statement)
         assert (line["quantity"], line["unit_amount"]) == (blocks, "21000.00")
-        assert [s["what"] for s in line["trace_v1"]["steps"]] == ["每段金额", "金额"]
+        assert [s["what"] for s in line["trace_v1"]["steps"]] == ["每段金额", "段数", "金额"]
         _replays(line)
+
+
+@pytest.mark.parametrize("rounding, days, step", [
+    ("up", 5, {"what": "段数", "how": "5 日 ÷ 每 2 日（不足一段按一段计）", "exact": "2.5",
+               "value": "3", "rounding": "ROUND_CEILING 1", "unit": "段"}),
+    ("down", 5, {"what": "段数", "how": "5 日 ÷ 每 2 日（不足一段不计）", "exact": "2.5",
+                 "value": "2", "rounding": "ROUND_FLOOR 1", "unit": "段"}),
+    ("pro_rata", 5, {"what": "段数", "how": "5 日 ÷ 每 2 日（不足一段按比例计）", "exact": "2.5",
+                     "value": "2.5", "rounding": "EXACT", "unit": "段"}),
+])
+def test_per_block_the_trace_counts_the_blocks_in_a_step(tmp_path, write_facts, rounding, days,
+                                                          step):
+    """逾期 5 日 ÷ 每 2 日 = 2.5 段: 3 段 rounded up (不足一段按一段计), 2 rounded down, 2.5 pro rata."""
+    loaded = _contract(tmp_path, "per_block", rounding=rounding, **LATE)
+    [line] = _ours(_settle_one(loaded, write_facts, 1, "late_delivery", days=days))
+    assert line["trace_v1"]["steps"][1] == step
+
+
+def test_explain_prints_the_count_of_blocks(tmp_path, write_facts):
+    loaded = _contract(tmp_path, "per_block", rounding="up", **LATE)
+    statement = _settle_one(loaded, write_facts, 1, "late_delivery", days=5)
+    [node] = explain(statement, loaded.contract, clause="5")
+    assert "段数：5 日 ÷ 每 2 日（不足一段按一段计） = 2.5 → 3 段" in "\n".join(node.lines())
 
 
 def test_per_block_explanation(tmp_path, write_facts):
@@ -371,7 +397,18 @@ def test_per_block_the_amount_per_block_is_rounded_first(tmp_path, write_facts):
                        rounding="up", per_block_amount="月服务费 ÷ 3")
     [line] = _ours(_settle_one(loaded, write_facts, 1, "late_delivery", days=3))
     assert line["amount"] == "350000.01"
-    assert [s["value"] for s in line["trace_v1"]["steps"]] == ["116666.67", "350000.01"]
+    assert [s["value"] for s in line["trace_v1"]["steps"]] == ["116666.67", "3", "350000.01"]
+
+
+def test_per_block_of_one_whole_unit_reads_as_a_rate(tmp_path, write_facts):
+    """每逾期一日按合同总价款的 5%（高米店 6.1）: 4,200,000.00 × 5% = 210,000.00 a day; 3 days
+    = 630,000.00, said as 3 日 × 每日 210,000.00 元."""
+    loaded = _contract(tmp_path, "per_block", event_types=["late_delivery"], units="天数", block=1,
+                       rounding="up", per_block_amount="合同总价款 × 5%")
+    [line] = _ours(_settle_one(loaded, write_facts, 1, "late_delivery", days=3))
+    assert (line["quantity"], line["unit_amount"], line["amount"]) == ("3", "210000.00", "630000.00")
+    assert line["explanation"] == (
+        f"逾期交付（{_day(loaded, 1)}）3 日 × 每日 210,000.00 元 = 630,000.00 元")
 
 
 @pytest.mark.parametrize("start, end, amount", [
@@ -405,10 +442,78 @@ def test_per_block_flags_from_a_number_of_units(tmp_path, write_facts, days, fla
     assert _amounts(statement) == [f"{(days + 1) // 2 * 21000}.00"]
 
 
+GROUPS = {"event_types": ["zero_point_order"], "per": "period", "units": "次数", "block": 3,
+          "per_block_amount": 5000, "unit_label": "件"}
+"""高米店 4.6.3's shape: 如累计出现3次……扣除乙方服务费5000元."""
+
+
+def _month(loaded, book, index: int) -> dict:
+    return period_statement(loaded, book, index)
+
+
+@pytest.mark.parametrize("scope, rounding, counts, charged", [
+    # over the term, 不足一段不计: 2 → 0 段; 3 → 1 段 (5,000.00 in month 2); 3 → nothing;
+    # 10 → 3 段, 2 new; 12 → 4 段, 1 new
+    ("term", "down", {1: 2, 2: 1, 3: 0, 4: 7, 5: 2}, {2: ("1", "5000.00"), 4: ("2", "10000.00"),
+                                                      5: ("1", "5000.00")}),
+    # over the quarter: month 3 completes quarter 1's first block; quarter 2 starts afresh
+    ("quarter", "down", {1: 0, 2: 2, 3: 2, 4: 2}, {3: ("1", "5000.00")}),
+    # 不足一段按一段计: the first complaint starts a block, charged at once; the third fills it
+    ("term", "up", {1: 1, 2: 2, 3: 1}, {1: ("1", "5000.00"), 3: ("1", "5000.00")}),
+])
+def test_per_block_over_a_span_charges_each_block_in_the_month_it_is_made(
+        tmp_path, write_facts, scope, rounding, counts, charged):
+    loaded = _contract(tmp_path, "per_block", scope=scope, rounding=rounding, **GROUPS)
+    for n, c in counts.items():
+        folder = write_facts("test-contract", n, [
+            {"type": "zero_point_order", "date": _day(loaded, n), "count": c}] if c else [])
+    book = load_facts(folder, loaded)
+    for n in counts:
+        lines = _ours(_month(loaded, book, n))
+        assert [(line["quantity"], line["amount"]) for line in lines] == (
+            [charged[n]] if n in charged else []), n
+        for line in lines:
+            _replays(line)
+
+
+def test_per_block_over_the_term_explains_the_blocks_carried(tmp_path, write_facts):
+    """Month 4: 10 orders over the term, 3 before it: 3 段 to date, 1 before, 2 new."""
+    loaded = _contract(tmp_path, "per_block", scope="term", rounding="down", **GROUPS)
+    for n, c in {1: 3, 4: 7}.items():
+        folder = write_facts("test-contract", n, [
+            {"type": "zero_point_order", "date": _day(loaded, n), "count": c}])
+    statement = _month(loaded, load_facts(folder, loaded), 4)
+    [line] = _ours(statement)
+    assert line["explanation"] == ("合同期内0分工单累计 10 件（本月前 3 件），每 3 件为一段，不足一段不计："
+                                   "本月新满 2 段 × 5,000.00 元 = 10,000.00 元")
+    assert [(s["what"], s["how"], s["value"]) for s in line["trace_v1"]["steps"]] == [
+        ("每段金额", "5000", "5000.00"),
+        ("段数（累计）", "合同期内累计 10 件 ÷ 每 3 件（不足一段不计）", "3"),
+        ("段数（本月前）", "本月前 3 件 ÷ 每 3 件（不足一段不计）", "1"),
+        ("金额", "(3 − 1) × 5,000.00", "10000.00")]
+    [counter] = [c for c in statement["counters"] if c["clause"] == "5"]
+    assert (counter["count"], counter["period_count"], counter["threshold"]) == (10, 7, 3)
+    assert counter["text"] == ("合同期内0分工单累计 1/3（共 10 件，每 3 件为一段，每段 5,000.00 元，"
+                               "不足一段不计）")
+
+
+def test_per_block_over_a_span_raises_its_flags_once_when_reached(tmp_path, write_facts):
+    """累计 5 件起甲方约谈: 3, then 5 (flag), then 6 (already reached: no flag again)."""
+    loaded = _contract(tmp_path, "per_block", scope="term", rounding="down", flag_from=5,
+                       flags=[{"kind": "interview", "consequence": "甲方约谈乙方"}], **GROUPS)
+    for n, c in {1: 3, 2: 2, 3: 1}.items():
+        folder = write_facts("test-contract", n, [
+            {"type": "zero_point_order", "date": _day(loaded, n), "count": c}])
+    book = load_facts(folder, loaded)
+    assert [_flags(_month(loaded, book, n)) for n in (1, 2, 3)] == [[], ["interview"], []]
+
+
 @pytest.mark.parametrize("params, message", [
     ({"block": 0}, "block（每段多少日）须大于 0"),
     ({"flags": [{"kind": "termination_right", "consequence": "解除"}]}, "flag_from 与 flags 须同时写明"),
     ({"units": "小时数"}, "units中的 小时数 不是可用的名称"),
+    ({"scope": "term"}, "per 为 event（每件事实一行）时不写 scope"),
+    ({"per": "period", "units": "次数", "scope": "rolling"}, "最近 N 个月的滚动范围没有起点"),
 ])
 def test_per_block_params_are_checked_when_the_contract_loads(tmp_path, params, message):
     with pytest.raises(UserError, match=message):

@@ -147,7 +147,7 @@ def _interpretation(clause_id: str, text: str):
 def _permille_slip(document):
     """城北 五(一)1 written as 0.5‰ and encoded 0.005: 0.5‰ is 0.0005."""
     _replace_text("五(一)1", "千分之二", "0.5‰")(document)
-    _param("五(一)1", "rate", 0.005)(document)
+    _param("五(一)1", "per_block_amount", "合同总价款 × 5‰")(document)
 
 
 def _tranche_share(number: int, share: float, clause_id: str = "3.2"):
@@ -180,12 +180,12 @@ NEW_MISTAKES = [
     ("gaomidian-2025", _param("4.6.1", "unit_amount", 6000),
      ("figures", "error", "4.6.1", "规则 4.6.1#1（按次扣款）的参数 unit_amount = 6,000.00 元，条款 4.6.1 的文字中"
                                   "没有这个金额；文中金额：5000")),
-    ("gaomidian-2025", _param("6.1", "rate", 0.5),
-     ("figures", "error", "6.1", "规则 6.1#1（按日计罚）的参数 rate = 0.5（50%），条款 6.1 的文字中没有这个比例，"
+    ("gaomidian-2025", _param("6.1", "per_block_amount", "合同总价款 × 50%"),
+     ("figures", "error", "6.1", "规则 6.1#1（按段计）的参数 per_block_amount = 0.5（50%），条款 6.1 的文字中没有这个比例，"
                                 "也没有写 50% × 合同总价款 = 2,157,600.00 元；文中比例：5%（= 0.05）。编码是文中“5%”"
                                 "的 10 倍：是否把 ‰ 当作 %，或小数点写错了位置？")),
     ("chengbei-2025", _permille_slip,
-     ("figures", "error", "五(一)1", "规则 五(一)1#1（按日计罚）的参数 rate = 0.005（0.5%，5‰），条款 五(一)1 的"
+     ("figures", "error", "五(一)1", "规则 五(一)1#1（按段计）的参数 per_block_amount = 0.005（0.5%，5‰），条款 五(一)1 的"
                                     "文字中没有这个比例，也没有写 0.5% × 合同总价款 = 7,980.00 元；"
                                     "文中比例：0.5‰（= 0.0005）。编码是文中“0.5‰”的 10 倍：是否把 ‰ 当作 %，"
                                     "或小数点写错了位置？")),
@@ -197,17 +197,17 @@ NEW_MISTAKES = [
      ("figures", "error", "3.2.2", "规则 3.2.2#1（分期付款）的参数 share = 0.2（20%），条款 3.2.2 的文字中没有"
                                   "这个比例，也没有写 20% × 合同总价款 = 384,906.00 元；文中比例：无")),
     ("gaomidian-2025", _replace_text("6.1", "合同总价款的5%", "当月服务费的5%"),
-     ("bases", "error", "6.1", "规则 6.1#1（按日计罚）的参数 rate = 0.05（5%），基数编码为 total_price（合同总价款），"
+     ("bases", "error", "6.1", "规则 6.1#1（按段计）的参数 per_block_amount = 0.05（5%），基数编码为 total_price（合同总价款），"
                               "文中写的是“当月服务费的5%”，基数为当月服务费")),
     ("gaomidian-2025", _replace_text("4.6.5", "当月服务费20%", "合同总价款20%"),
      ("bases", "error", "4.6.5", "规则 4.6.5#2（扣款比例触发）的参数 ratio = 0.2（20%），基数编码为 monthly_fee"
                                 "（当月服务费），文中写的是“合同总价款20%”，基数为合同总价款")),
     ("gaomidian-2025", _replace_text("6.1", "合同总价款的5%", "合同总价款及当月服务费的5%"),
-     ("bases", "warning", "6.1", "规则 6.1#1（按日计罚）的参数 rate = 0.05（5%），基数编码为 total_price（合同总价款），"
+     ("bases", "warning", "6.1", "规则 6.1#1（按段计）的参数 per_block_amount = 0.05（5%），基数编码为 total_price（合同总价款），"
                                 "文中写的是“当月服务费的5%”，基数为当月服务费（文中也提到合同总价款，请核对）")),
     ("gaomidian-2025", _both(_replace_text("6.1", "合同总价款的5%", "当月服务费的5%"),
                              _interpretation("6.1", "文中“当月服务费”按合同总价款理解：……")),
-     ("bases", "warning", "6.1", "规则 6.1#1（按日计罚）的参数 rate = 0.05（5%），基数编码为 total_price")),
+     ("bases", "warning", "6.1", "规则 6.1#1（按段计）的参数 per_block_amount = 0.05（5%），基数编码为 total_price")),
     ("yangfangdian-2026", _tranche_share(3, 0.10),
      ("tranches", "error", "3.2", "各期付款 1,235,400.00 + 741,240.00 + 247,080.00 = 2,223,720.00 元，不等于合同"
                                  "总价款 2,470,800.00 元（各期比例 50% + 30% + 10% = 90%，不是 100%）")),
@@ -239,7 +239,7 @@ def test_each_check_catches_its_mistake(tmp_path, name, edit, expected):
 def test_0_0005_for_0_5_permille_is_right(tmp_path):
     def edit(document):
         _replace_text("五(一)1", "千分之二", "0.5‰")(document)
-        _param("五(一)1", "rate", 0.0005)(document)
+        _param("五(一)1", "per_block_amount", "合同总价款 × 0.5‰")(document)
     assert not [f for f in _findings(tmp_path, "chengbei-2025", edit) if f["clause"] == "五(一)1"]
 
 
@@ -281,7 +281,7 @@ def test_a_contract_with_lint_errors_is_refused_naming_file_clause_and_finding(t
         refuse_if_unsound(load_contract(path))
     message = str(refused.value)
     assert message.startswith(f"{path}: 合同 城北（chengbei-2025）的编码有 1 个错误，不能据此结算：\n"
-                              "  [五(一)1] figures：规则 五(一)1#1（按日计罚）的参数 rate = 0.005")
+                              "  [五(一)1] figures：规则 五(一)1#1（按段计）的参数 per_block_amount = 0.005")
     assert message.endswith(f"请运行 compliance lint {path} 查看，修正合同文件后再结算（警告不影响结算）。")
 
 

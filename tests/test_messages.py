@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 from conftest import CONTRACTS, EXAMPLES, run_cli
-from fastapi.testclient import TestClient
 
 from compliance.app.web import create_app
 from compliance.engine.loading import load_contract
@@ -214,10 +213,14 @@ def _visible(html: str) -> str:
 
 
 @pytest.fixture
-def client(tmp_path):
+def client(tmp_path, monkeypatch):
+    from web_client import signed_in
+
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COMPLIANCE_DB", raising=False)
     root = tmp_path / "facts"
     shutil.copytree(EXAMPLES / "gaomidian-2025", root / "gaomidian-2025")
-    return TestClient(create_app(root), raise_server_exceptions=False)
+    return signed_in(create_app(root), "张经办", "经办", raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize(("method", "path", "status", "message"), [

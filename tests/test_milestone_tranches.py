@@ -48,11 +48,11 @@ def _retention_contract(retention: dict | None = None):
                      "offset": 15, "offset_unit": "working"}),
             _clause("4.2", "合同总价款的 5% 作为质保金，在终验合格之日起满 12 个月后 15 日内无息退还。",
                     "tranche", params),
-            _clause("6", "乙方造成的损失按实扣除。", "claimed_amount", {"event_types": ["loss"]}),
+            _clause("6", "乙方造成的损失按实扣除。", "formula", {"event_types": ["loss"], "amount": "金额"}),
             {"id": "7", "title": "质保", "text": "第七条 质保", "effect": "informational",
              "reason": "总则"},
-            _clause("7.1", "质保期内的维修费用从质保金中扣除。", "claimed_amount",
-                    {"event_types": ["repair_cost"]}),
+            _clause("7.1", "质保期内的维修费用从质保金中扣除。", "formula",
+                    {"event_types": ["repair_cost"], "amount": "金额"}),
             _clause("7.2", "质保金不足抵扣的，乙方应于 10 日内补足。", "netting",
                     {"make_good_days": 10,
                      "flags": [{"kind": "make_good", "consequence": "乙方应于 10 日内补足"}]}),
@@ -127,7 +127,7 @@ def test_the_retention_is_due_12_months_and_15_days_after_acceptance_and_bears_r
         "date": "2027-02-15", "provisional": True, "note": PROVISIONAL,
         "how": f"终验合格 2026-01-31 起满 12 个月：2027-01-31，其后 15 日内：2027-02-15（{PROVISIONAL}）"}
     assert [(line["clause"], line["amount"]) for line in retention["deductions"]] == [
-        ("7.1", "12000.00"), ("7.1", "8000.50")]
+        ("7.1", "8000.50"), ("7.1", "12000.00")]
     assert (retention["gross"], retention["deductions_total"], retention["payable"],
             retention["owed_by_vendor"]) == ("50000.00", "20000.50", "29999.50", "0.00")
     assert retention["tranche"]["status"] == "due"

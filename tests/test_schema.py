@@ -24,8 +24,8 @@ def test_gaomidian_encodes_every_rule_it_declares():
     assert loaded.contract.monthly_fee == 359600
     assert loaded.period_count == 12
     kinds = {rule.kind for rule in loaded.rules}
-    assert {"per_occurrence", "every_nth_cumulative", "count_threshold", "consecutive_periods",
-            "ratio_threshold", "per_day_rate", "advance_surcharge", "one_off_penalty",
+    assert {"per_occurrence", "per_block", "count_threshold", "consecutive_periods",
+            "ratio_threshold", "advance_surcharge", "one_off_penalty", "formula",
             "netting"} <= kinds
 
 

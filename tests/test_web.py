@@ -5,17 +5,21 @@ from html import unescape
 
 import pytest
 from conftest import EXAMPLES
-from fastapi.testclient import TestClient
+from web_client import signed_in
 
 from compliance.app.web import create_app
 
 
 @pytest.fixture
-def client(tmp_path):
+def client(tmp_path, monkeypatch):
+    """The page over two contracts' examples, signed in as a finance clerk (经办), who sees
+    every contract."""
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COMPLIANCE_DB", raising=False)
     root = tmp_path / "facts"
     for name in ("gaomidian-2025", "yangfangdian-2026"):
         shutil.copytree(EXAMPLES / name, root / name)
-    return TestClient(create_app(root))
+    return signed_in(create_app(root), "张经办", "经办")
 
 
 def test_the_index_lists_contracts_that_have_facts(client):
@@ -34,7 +38,7 @@ def test_the_contract_page_shows_the_ledger_with_the_same_numbers_as_the_cli(cli
 def test_a_statement_page_explains_each_line_and_downloads_as_pdf(client):
     page = client.get("/c/gaomidian-2025/period/3").text
     assert 'id="payable">0.00<' in page
-    assert "日额：合同总价款 4,315,200.00 × 5% = 215,760.00 元" in page
+    assert "合同总价款 × 5%（合同总价款 = 4,315,200.00） = 215,760.00 元" in page
     download = client.get("/c/gaomidian-2025/period/3.pdf")
     assert download.headers["content-type"] == "application/pdf"
     assert download.content.startswith(b"%PDF")
@@ -57,7 +61,7 @@ def test_the_preview_form_settles_the_what_if(client):
     ({"period": "2", "add_zero_point_order": "1e999999999"}, "add_zero_point_order",
      "应为 0 或 1 至 100,000 的整数"),
     ({"period": "2", "add_zero_point_order": "100001"}, "add_zero_point_order",
-     "zero_point_order=100001：超出范围"),
+     "超出范围；应为 0 或 1 至 100,000 的整数"),
     ({"period": "2", "add_advance_payment": "10.555"}, "add_advance_payment",
      "应为 0 或 0.01 至 9,999,999,999.99 的金额（元，最多两位小数）"),
     ({"period": "2", "add_advance_payment": "1e30"}, "add_advance_payment", "应为 0 或 0.01 至"),

@@ -9,7 +9,9 @@ passed is not a breach in it.
 * A contract paid by fees (高米店 3.1) earns each month's fee on the month's last day; a month
   without a facts file is earned as recorded empty, and says so.
 * A contract paid in tranches (羊坊店 3.2) earns each tranche on its trigger day, due on its
-  due date.
+  due date. An instalment (知识库 4.3, ``kinds/instalments``) earns its principal part so, and
+  its interest on the remaining principal on its due date: the interest of a month not yet
+  come is not owed yet.
 * Deductions arise on the day of the latest fact behind them; a claimed penalty is a
   ``penalty`` entry, once per claim; a claim waived or withdrawn (``engine.waivers``) gives
   back what it names, on its day, and so does a charge over a cap (``kinds/cap``), on the day of
@@ -30,6 +32,7 @@ from compliance.engine.evaluation import remembering, settle_period_outcome
 from compliance.engine.loading import LoadedContract
 from compliance.engine.outcome import Line
 from compliance.engine.kinds import cap as cap_kind
+from compliance.engine.kinds import registry
 from compliance.engine.kinds.termination_settlement import Settlement
 from compliance.engine.schedule import payment_schedule
 from compliance.model import money
@@ -113,9 +116,15 @@ def _tranche_entries(loaded: LoadedContract, book: FactsBook, as_of: date,
     earned, entries = [], []
     for state in schedule.tranches:
         if state.trigger.day is not None and state.trigger.day <= last:
+            due = state.due.day if state.due else None
+            price = registry()[state.rule.kind].module.price_paid(state.rule)
+            part = "本金" if state.amount > price else ""
             earned.append(Entry(f"earned:tranche-{state.number}", "earned", state.rule.clause,
-                                state.trigger.day, state.due.day if state.due else None,
-                                state.amount, state.label, state.rule.id))
+                                state.trigger.day, due, price, state.label + part, state.rule.id))
+            if part and due is not None and due <= last:
+                entries.append(Entry(f"instalment_interest:tranche-{state.number}",
+                                     "instalment_interest", state.rule.clause, due, due,
+                                     state.amount - price, f"{state.label}利息", state.rule.id))
         entries += [_line_entry(line, as_of) for line in state.outcome.lines]
     return earned + entries + (_termination_entries(ended, earned) if ended else [])
 

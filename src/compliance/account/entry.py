@@ -2,7 +2,8 @@
 clause it comes from, the day it arose, the day it is due, and where it is written.
 
 The balance is what the buyer still owes the vendor (negative: what the vendor owes the
-buyer): fees earned and interest the buyer owes add to it; deductions, penalties and every
+buyer): fees earned, the interest of an instalment once due and interest the buyer owes add to
+it; deductions, penalties and every
 payment the buyer makes take from it; a claim the buyer waived or withdrew, a charge over a
 cap (``kinds/cap``: 超过上限不予扣除), and a payment the vendor makes (补足, a refund), add back.
 """
@@ -17,12 +18,13 @@ from compliance.model import money
 
 KIND_LABELS = {
     "earned": "应得服务费", "deduction": "扣款", "penalty": "违约金", "waived": "放弃或撤回的扣款、违约金",
-    "capped": "超过上限不予扣除的扣款",
+    "capped": "超过上限不予扣除的扣款", "instalment_interest": "分期付款利息",
     "interest": "甲方迟延付款违约金", "unearned": "解除后不再应得的服务费", "buyer_penalty": "甲方违约金",
     "paid_to_vendor": "甲方付款", "paid_by_vendor": "乙方支付（补足或退还）",
     "interest_paid": "甲方支付迟延付款违约金",
 }
-SIGN = {"earned": 1, "interest": 1, "paid_by_vendor": 1, "waived": 1, "capped": 1, "buyer_penalty": 1,
+SIGN = {"earned": 1, "instalment_interest": 1, "interest": 1, "paid_by_vendor": 1, "waived": 1,
+        "capped": 1, "buyer_penalty": 1,
         "unearned": -1, "deduction": -1, "penalty": -1, "paid_to_vendor": -1, "interest_paid": -1}
 """How each kind moves the balance the buyer owes the vendor."""
 

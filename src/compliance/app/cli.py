@@ -210,6 +210,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_positive, default=8000, metavar="PORT", help="端口（默认：8000）")
     serve.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
                        help="处理请求的" + WORKERS_HELP)
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="浏览器地址栏中本网页的主机名（可重复；本机名称总是接受）")
+    serve.add_argument("--certfile", type=Path, metavar="FILE", help="TLS 证书（PEM）")
+    serve.add_argument("--keyfile", type=Path, metavar="FILE", help="TLS 私钥（PEM）")
+    serve.add_argument("--behind-proxy", action="store_true",
+                       help="在终止 TLS 的反向代理之后运行（Cookie 标为 Secure）")
 
     closing = command("close", "供财务人员使用：月结，各合同当月的结算并行完成")
     closing.add_argument("--month", required=True, metavar="YYYY-MM",
@@ -246,6 +252,21 @@ def _parser() -> argparse.ArgumentParser:
                                "（编辑器据此边输入边检查）")
     schema.add_argument("--check", action="store_true",
                         help="不写出文件；docs/schema/ 过期时以状态 1 退出")
+
+    importing = command("import", "供财务人员使用：从平台导出的工单表（xlsx 或 CSV）得出当月事实，"
+                                  "每个事件注明来源文件和行号")
+    importing.add_argument("contract", metavar="CONTRACT", help=CONTRACT_HELP)
+    importing.add_argument("files", metavar="FILE", nargs="+", type=Path,
+                           help="平台导出的 .xlsx 或 .csv 文件（UTF-8、GBK 或 GB18030）")
+    importing.add_argument("--period", type=_positive, required=True, metavar="N",
+                           help="合同月序号（1 = 第一个月）")
+    importing.add_argument("--mapping", type=Path, default=None, metavar="FILE",
+                           help="映射文件（默认：imports/<合同 id>.yaml）")
+    importing.add_argument("--facts", type=Path, default=None, metavar="DIR",
+                           help="该合同的事实目录（默认：examples/<合同 id>）")
+    importing.add_argument("--dry-run", action="store_true", help="只报告将导入什么，不写出任何文件")
+    importing.add_argument("--accept-changes", action="store_true",
+                           help="写入与此前导入不同的行（更正）；不加时只列出，留待复核")
 
     listing = command("periods", "列出合同月和支付周期")
     listing.add_argument("contract", metavar="CONTRACT", help=CONTRACT_HELP)
@@ -534,18 +555,24 @@ def _serve(args: argparse.Namespace) -> int:
 
     from compliance.app.close import FACTS_ROOT
     from compliance.app.web import FACTS_ROOT_VARIABLE, create_app
+    from compliance.app.web_security import check_exposure, serving
 
     if not args.facts_root.is_dir():
         raise UserError("找不到事实根目录", file=args.facts_root, field="--facts-root",
                         valid=FACTS_ROOT)
-    print(f"compliance：网页在 http://{args.host}:{args.port}/（事实取自 {args.facts_root}，"
+    check_exposure(args.host, bool(args.certfile or args.keyfile), args.behind_proxy)
+    settings, options = serving(args.host, args.allow_host, args.certfile, args.keyfile, args.behind_proxy)
+    scheme = "https" if args.certfile else "http"
+    print(f"compliance：网页在 {scheme}://{args.host}:{args.port}/（事实取自 {args.facts_root}，"
           f"{args.workers} 个工作进程）；按 Ctrl-C 停止")
     if args.workers == 1:
-        uvicorn.run(create_app(args.facts_root), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(create_app(args.facts_root, settings=settings), host=args.host, port=args.port,
+                    log_level="warning", **options)
         return 0
     os.environ[FACTS_ROOT_VARIABLE] = str(args.facts_root.absolute())
+    settings.to_environment()
     uvicorn.run("compliance.app.web:app_from_environment", factory=True, workers=args.workers,
-                host=args.host, port=args.port, log_level="warning")
+                host=args.host, port=args.port, log_level="warning", **options)
     return 0
 
 
@@ -653,6 +680,12 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from compliance.imports.command import run
+
+    return run(args)
+
+
 def _periods(args: argparse.Namespace) -> int:
     loaded = _load(args.contract)
     contract = loaded.contract
@@ -688,7 +721,7 @@ def _run(argv: Sequence[str] | None) -> int:
                "lint": _lint, "show": _show,
                "preview": _preview, "diff": _diff, "ledger": _ledger, "account": _account,
                "serve": _serve, "close": _close, "schema": _schema,
-               "new": _new}.get(args.command)
+               "new": _new, "import": _import}.get(args.command)
     try:
         return handler(args) if handler else register_commands.HANDLERS[args.command](args, _CONTEXT)
     except UserError as error:

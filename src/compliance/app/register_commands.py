@@ -1,8 +1,9 @@
 """The register's commands: ``issue``, ``correct``, ``void``, ``approve``, ``register``,
-``print`` and ``verify``. Each imports the register (SQLAlchemy, Alembic) only when it runs."""
+``print``, ``verify`` and ``user`` (the web page's accounts, issue 16). Each imports the register (SQLAlchemy, Alembic) only when it runs."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import Callable
@@ -57,6 +58,22 @@ def add_commands(command: Callable[[str, str], argparse.ArgumentParser], day, po
                           help="输出目录（默认：reports/）")
 
     command("verify", "核对登记簿：每张结算单的字节与登记的哈希，审计日志的哈希链")
+
+    _user_commands(command("user", "网页的用户：财务（经办、复核、审核、负责人）、法务（只读）、乙方（只看自己的合同）"))
+
+
+def _user_commands(user: argparse.ArgumentParser) -> None:
+    from compliance.register.roles import ROLES
+
+    actions = user.add_subparsers(dest="user_action", required=True, metavar="操作")
+    add = actions.add_parser("add", help="添加用户（密码经 argon2 散列后存入登记簿）",
+                             description="添加网页用户；密码从提示中输入两遍，或用 --password-stdin 从标准输入读一行。")
+    add.add_argument("name", metavar="NAME", help="用户名（即签署时的姓名）")
+    add.add_argument("--role", required=True, choices=ROLES, help="角色")
+    add.add_argument("--contract", action="append", default=[], metavar="ID",
+                     help="乙方可查看的合同 id（可重复；乙方必填）")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
+    actions.add_parser("list", help="列出用户、角色与可查看的合同", description="列出网页用户。")
 
 
 def _signer(parser: argparse.ArgumentParser, name_help: str, day) -> None:
@@ -184,5 +201,31 @@ def _verify(_args: argparse.Namespace, _context) -> int:
     return 1 if problems else 0
 
 
+def _user(args: argparse.Namespace, context) -> int:
+    from compliance.register.users import accounts, add_user
+
+    if args.user_action == "list":
+        for item in accounts():
+            print(f"{item.name}  {item.role}  {'、'.join(item.contracts) or '全部合同'}"
+                  + (f"  锁定至 {item.locked_until}" if item.locked_until else ""))
+        return 0
+    contracts = [context.load(contract).contract.id for contract in args.contract]
+    added = add_user(args.name, args.role, _password(args.password_stdin), contracts,
+                     f"命令行（{getpass.getuser()}）")
+    print(f"已添加用户 {added.name}（{added.role}）：可查看 {'、'.join(added.contracts) or '全部合同'}")
+    return 0
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: one line of standard input, or typed twice at a prompt that does not
+    echo it."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再输入一遍：") != first:
+        raise UserError("两次输入的密码不一致", field="密码")
+    return first
+
+
 HANDLERS = {"issue": _issue, "correct": _correct, "void": _void, "approve": _approve,
-            "register": _register, "print": _print, "verify": _verify}
+            "register": _register, "print": _print, "verify": _verify, "user": _user}

@@ -235,7 +235,7 @@ class Evaluator:
         tally = self._tally
         scope = scope_of(rule.params)
         return {"refs": tally.refs(spec.event_types),
-                "items": tally.traces(tally.in_scope(spec.event_types, scope))}
+                "items": tally.traces_in_scope(spec.event_types, scope)}
 
     def standings(self, book: FactsBook, period: Period, outcome: Outcome) -> list[dict[str, Any]]:
         """Where each threshold and the staffing stand at the end of ``period``, given the

@@ -114,8 +114,8 @@ def _unknown_flag_clause(rule: Rule, contract: Contract) -> str | None:
 
 def _check_event_requirements(contract: Contract, rules: list[Rule], path: Path) -> None:
     """Rule kinds that read days, amounts or clauses need event types that require them."""
-    needs = {"per_day_rate": "days", "advance_surcharge": "amount", "claimed_amount": "amount",
-             "amount_threshold": "amount", "absence_deduction": "days", "penalty_claim": "clause"}
+    needs = {"advance_surcharge": "amount", "amount_threshold": "amount",
+             "absence_deduction": "days", "penalty_claim": "clause"}
     for rule in rules:
         field = needs.get(rule.kind)
         if field is None:

@@ -16,6 +16,7 @@ from typing import Any
 from compliance.model import money
 from compliance.model.arithmetic import Step
 from compliance.model.contract import Contract
+from compliance.model.facts import origin_text
 from compliance.errors import UserError
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.model.suggest import did_you_mean
@@ -137,10 +138,9 @@ def _grounds(trace: dict[str, Any], clause_id: str, contract: Contract,
     if len(listed) < len(cited):
         children.append(Node(f"……另 {len(cited) - len(listed)} 项{more}"))
     nodes.append(Node(f"事实（{len(cited)} 项）", children))
-    steps = [Step(s["what"], s["how"], Decimal(s["exact"]), Decimal(s["value"]))
-             for s in trace["steps"]]
+    steps = [Step.from_json(s) for s in trace["steps"]]
     if steps:
-        nodes.append(Node("计算（每步四舍五入至分）", [Node(step.text()) for step in steps]))
+        nodes.append(Node("计算（金额每步四舍五入至分）", [Node(step.text()) for step in steps]))
     if clause.interpretation:
         nodes.append(Node("解释（合同文字的理解）", [Node(_one_line(clause.interpretation))]))
     return nodes
@@ -169,13 +169,14 @@ def fact_summary(fact: dict[str, Any], contract: Contract, *, skip: tuple[str, .
     """A fact without its id and source: what, when, how many, and any other field it has;
     ``skip`` leaves out fields shown elsewhere (the PDF annex has columns for the date and
     the work-order ref)."""
-    shown = {key for key, _ in FACT_FIELDS} | {"type", "source", "id", "measures"}
+    shown = {key for key, _ in FACT_FIELDS} | {"type", "source", "id", "measures", "origin"}
     parts = [] if "type" in skip else [fact_label(fact, contract)]
     parts += [template.format(fact[key]) for key, template in FACT_FIELDS
               if key not in skip and fact.get(key) is not None
               and (key != "count" or fact[key] != 1)]
     parts += _measures(fact, contract)
     parts += [f"{key} {_param(value, contract)}" for key, value in fact.items() if key not in shown]
+    parts += [origin_text(fact["origin"])] if fact.get("origin") else []
     return " ".join(str(part) for part in parts if part)
 
 

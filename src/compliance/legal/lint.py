@@ -28,7 +28,7 @@ from compliance.paths import CONTRACTS_DIR
 from compliance.model.contract import ACCOUNT_EVENT_TYPES
 from compliance.model.facts import PAYMENT, PENALTY_CLAIM
 from compliance.engine.kinds import tranche as tranche_kind
-from compliance.model.formula import Call, Constant, Formula, Operation
+from compliance.model.formula import Call, Constant, Formula, Name, Operation
 
 CAPITAL = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:[零壹贰叁肆伍陆柒捌玖]角)?"
                      r"(?:[零壹贰叁肆伍陆柒捌玖]分)?整?")
@@ -404,8 +404,8 @@ class Figure:
         return f"规则 {self.rule.id}（{title}）的参数 {self.name} = {self.shown()}"
 
 
-RATIO_BASE_PARAM = {"rate": "base", "cap": "base", "ratio": "base", "penalty_rate": "penalty_base"}
-"""Which parameter names the base of a ratio parameter (per_day_rate's rate and cap share one)."""
+RATIO_BASE_PARAM = {"rate": "base", "ratio": "base", "penalty_rate": "penalty_base"}
+"""Which parameter names the base of a ratio parameter."""
 
 
 def _figures(loaded: LoadedContract) -> Iterator[Figure]:
@@ -438,20 +438,28 @@ def _formula_figures(rule, name: str, value) -> Iterator[Figure]:
     clauses = tuple(c.id for c in rule.terms.clauses if c.id == rule.clause
                     or c.id.startswith((f"{rule.clause}.", f"{rule.clause}(")))
     for where, formula in formulas.items():
-        for kind, number in dict.fromkeys(_literals(formula.tree)):
+        for kind, number, base in dict.fromkeys(_literals(formula.tree)):
             if number != 0:
-                yield Figure(rule, where, kind, number, None, clauses)
+                yield Figure(rule, where, kind, number, base, clauses)
 
 
-def _literals(node) -> Iterator[tuple[str, Decimal]]:
-    """(kind, value) of each number in a formula's tree, in reading order."""
+FORMULA_BASES = {"合同总价款": "total_price", "月服务费": "monthly_fee"}
+"""The bases a formula may name beside a rate (合同总价款 × 5%) that the text's wording is
+checked against, as a rate parameter's ``base`` is."""
+
+
+def _literals(node, base: str | None = None) -> Iterator[tuple[str, Decimal, str | None]]:
+    """(kind, value, base) of each number in a formula's tree, in reading order; a rate
+    multiplied by 合同总价款 or 月服务费 is a share of that base."""
     if isinstance(node, Operation) and node.op in SCALES and _is_number(node.operands[0]):
-        yield "ratio", node.operands[0].value / SCALES[node.op]
+        yield "ratio", node.operands[0].value / SCALES[node.op], base
     elif _is_number(node):
-        yield "number", node.value
+        yield "number", node.value, None
     elif isinstance(node, (Call, Operation)):
+        named = next((FORMULA_BASES[n.name] for n in node.operands if isinstance(n, Name)
+                      and n.name in FORMULA_BASES), None) if getattr(node, "op", None) == "*" else None
         for child in node.args if isinstance(node, Call) else node.operands:
-            yield from _literals(child)
+            yield from _literals(child, named)
 
 
 def _is_number(node) -> bool:

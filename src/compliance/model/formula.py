@@ -361,6 +361,14 @@ class Formula:
         _walk(self.tree, lambda node: found.setdefault(node.name) if isinstance(node, Name) else None)
         return list(found)
 
+    @property
+    def texts(self) -> list[str]:
+        """The quoted texts the formula writes (a rating: ``评价 = "待提升"``), in order."""
+        found: dict[str, None] = {}
+        _walk(self.tree, lambda node: found.setdefault(node.value)
+              if isinstance(node, Constant) and isinstance(node.value, str) else None)
+        return list(found)
+
     def unknown_names(self, known: Mapping[str, Any] | set[str] | list[str]) -> list[str]:
         return [name for name in self.names if name not in known]
 

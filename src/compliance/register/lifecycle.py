@@ -7,7 +7,7 @@ from datetime import date
 
 from compliance.errors import UserError
 from compliance.register.tables import Statement
-from compliance.render.stamp import ROLES, Approval, Stamp
+from compliance.render.stamp import ROLES, VENDOR_ROLE, Approval, Stamp
 
 LIVE = ("issued", "approved")
 STATUS_LABELS = {"issued": "已出具", "approved": "已审批", "superseded": "已更正", "voided": "已作废"}
@@ -42,9 +42,17 @@ def check_approval(statement: Statement, role: str) -> None:
 
 
 def stamp(statement: Statement) -> Stamp:
-    """What the statement's PDF shows of its place in the register."""
+    """What the statement's PDF shows of its place in the register, the vendor's
+    confirmation included."""
     return Stamp(number=statement.number, issued_on=date.fromisoformat(statement.issued_on),
                  status=statement.status,
                  approvals=tuple(Approval(a.role, a.name, date.fromisoformat(a.signed_on))
                                  for a in statement.approvals),
+                 vendor_confirmation=_confirmation(statement),
                  void_reason=statement.void_reason, superseded_by=statement.superseded_by)
+
+
+def _confirmation(statement: Statement) -> Approval | None:
+    """The vendor's 乙方确认 (name and day), once given."""
+    given = statement.confirmation
+    return None if given is None else Approval(VENDOR_ROLE, given.name, date.fromisoformat(given.signed_on))

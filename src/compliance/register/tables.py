@@ -70,6 +70,8 @@ class Statement(Base):
                                                          cascade="all, delete-orphan")
     approvals: Mapped[list["Approval"]] = relationship(order_by="Approval.step",
                                                        cascade="all, delete-orphan")
+    confirmation: Mapped["Confirmation | None"] = relationship(cascade="all, delete-orphan")
+    """The vendor's 乙方确认, once given (issue 16)."""
 
 
 class StatementFacts(Base):
@@ -118,3 +120,79 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Confirmation(Base):
+    """The vendor's confirmation of an issued statement (乙方确认): who, on which day, when."""
+
+    __tablename__ = "vendor_confirmation"
+    number: Mapped[str] = mapped_column(ForeignKey("statement.number"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    signed_on: Mapped[str] = mapped_column(String(10))
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class Objection(Base):
+    """A vendor's objection (异议) to a statement or one of its lines, with an optional
+    attachment, and the buyer's answer (see ``objections``)."""
+
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(ForeignKey("statement.number"), index=True)
+    line: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The deduction line objected to (1 = the first), or None for the whole statement."""
+    text: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(100))
+    raised_at: Mapped[str] = mapped_column(String(40))
+    attachment_sha256: Mapped[str | None] = mapped_column(ForeignKey("blob.sha256"), nullable=True)
+    attachment_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    attachment_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    """open, accepted or rejected."""
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    answered_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class User(Base):
+    """Someone who signs in to the web page: a name, a role (see ``roles``), an argon2 hash
+    of the password, the contracts a vendor may see, and the failed sign-ins that lock it."""
+
+    __tablename__ = "user_account"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(40))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    contracts: Mapped[list["UserContract"]] = relationship(order_by="UserContract.contract",
+                                                           cascade="all, delete-orphan")
+
+
+class UserContract(Base):
+    """A contract a vendor's account may see."""
+
+    __tablename__ = "user_contract"
+    name: Mapped[str] = mapped_column(ForeignKey("user_account.name"), primary_key=True)
+    contract: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class UserSession(Base):
+    """A signed-in browser: the sha256 of its cookie's token (the token itself is never
+    stored), its CSRF token, and when it ends."""
+
+    __tablename__ = "user_session"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(ForeignKey("user_account.name"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[str] = mapped_column(String(40))
+
+
+class SessionKey(Base):
+    """The key session cookies are signed with, made once by the migration and shared by
+    every worker process."""
+
+    __tablename__ = "session_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))

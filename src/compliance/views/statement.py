@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -127,37 +128,70 @@ def header(loaded: LoadedContract) -> dict[str, Any]:
     }
 
 
-def with_events(statement: dict[str, Any]) -> dict[str, Any]:
+def with_events(statement: dict[str, Any], book: FactsBook | None = None) -> dict[str, Any]:
     """The statement with every fact its traces rest on listed once, under ``events``, and
     each trace naming its facts by id: a month of 10,000 events has 10,000 events, not one
     copy per line and flag that counted them. Ids are ``E1``, ``E2`` … in source order
     (facts file, then line); facts not read from a facts file (a what-if addition, the
     month's rating, a tranche, the balance) follow in the order the statement first cites
     them. Same statement, same ids. The traces of ``statement`` (fresh dicts from
-    ``to_json``) are rewritten in place; the engine's own lists are not touched."""
+    ``to_json``) are rewritten in place; the engine's own lists are not touched. An event
+    imported from an export (``book`` given) keeps its ``origin``: file, sheet, row(s)."""
     citing = [trace for trace in traces(statement)
               if any(isinstance(fact, dict) for fact in trace["facts"])]
-    keys: dict[int, str] = {}  # by object: the engine shares one fact dict among its traces
-
-    def key_of(fact: dict[str, Any]) -> str:
-        if id(fact) not in keys:
-            keys[id(fact)] = _fact_key(fact)
-        return keys[id(fact)]
-
-    found: dict[str, dict[str, Any]] = {}
-    for trace in citing:
-        for fact in trace["facts"]:
-            if isinstance(fact, dict):
-                found.setdefault(key_of(fact), fact)
-    ordered = sorted(found.items(), key=lambda item: _source_order(item[1]))
+    cited: dict[int, Any] = {}  # by object, first cited first: the engine shares one fact dict
+    for trace in citing:        # among its traces (a counter's 10,000 events, in several traces)
+        cited.update(zip(map(id, trace["facts"]), trace["facts"]))
+    facts = [fact for fact in cited.values() if isinstance(fact, dict)]
+    copies = _copies(facts)
+    listed = [fact for fact in facts if id(fact) not in copies]
+    keys = [_source_order(fact.get("source")) for fact in listed]
+    ordered = list(map(listed.__getitem__, sorted(range(len(listed)), key=keys.__getitem__)))
     first = len(statement.get("events", [])) + 1
-    ids = {key: EVENT_ID.format(number) for number, (key, _) in enumerate(ordered, start=first)}
-    for trace in citing:
-        trace["facts"] = [ids[key_of(fact)] if isinstance(fact, dict) else fact
-                          for fact in trace["facts"]]
+    numbers = list(map(EVENT_ID.format, range(first, first + len(ordered))))
+    named = dict(zip(map(id, ordered), numbers))
+    named.update({copy: named[id(fact)] for copy, fact in copies.items()})
+    for trace in citing:  # an object that is not a dict is not in ``named``: it stays as it is
+        trace["facts"] = list(map(named.get, map(id, trace["facts"]), trace["facts"]))
+    origins = book.origins() if book is not None else {}
     events = [*statement.get("events", []),
-              *({"id": ids[key], **fact} for key, fact in ordered)]
+              *({"id": number, **fact, **_origin(fact, origins)}
+                for number, fact in zip(numbers, ordered))]
     return {**statement, "events": events}
+
+
+def _origin(fact: dict[str, Any], origins: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    source = fact.get("source")
+    return {"origin": origins[source]} if isinstance(source, str) and source in origins else {}
+
+
+def _copies(facts: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Each of ``facts`` (by object) that has the same content (``_fact_key``) as one before
+    it, with that one: the fact a rule matched and the same event in a counter's trace are two
+    dicts, listed once. Only facts with the same source can have the same content, so only
+    those are compared in full; a month of 10,000 events has few."""
+    sources = list(map(_source_text, facts))
+    shared = {source for source, count in Counter(sources).items() if count > 1}
+    first: dict[str, dict[str, Any]] = {}
+    copies: dict[int, dict[str, Any]] = {}
+    for source, fact in zip(sources, facts):
+        if source in shared:
+            earlier = first.setdefault(_fact_key(fact), fact)
+            if earlier is not fact:
+                copies[id(fact)] = earlier
+    return copies
+
+
+def _source_text(fact: dict[str, Any]) -> Any:
+    """What two facts with the same ``_fact_key`` always share: their ``source`` as the JSON
+    writes it (a text, or any object JSON does not know as its ``str``). None for a fact
+    without one, or with a number, list or mapping: those are all compared in full."""
+    source = fact.get("source")
+    if isinstance(source, str):
+        return source
+    if source is None or isinstance(source, (int, float, list, tuple, dict)):
+        return None
+    return str(source)
 
 
 def traces(node: Any):
@@ -170,6 +204,8 @@ def traces(node: Any):
             if key not in (TRACE_KEY, "events"):
                 yield from traces(value)
     elif isinstance(node, list):
+        if not any(issubclass(kind, (dict, list)) for kind in set(map(type, node))):
+            return  # texts or numbers (a line's 10,000 refs): no trace in them
         for item in node:
             yield from traces(item)
 
@@ -178,10 +214,9 @@ def _fact_key(fact: dict[str, Any]) -> str:
     return json.dumps(fact, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _source_order(fact: dict[str, Any]) -> tuple:
-    """Facts read from a facts file by file and line; any other fact after them (the sort is
-    stable, so those keep the order the statement cites them in)."""
-    source = fact.get("source")
+def _source_order(source: Any) -> tuple:
+    """A fact read from a facts file by its ``source``, file and line; any other fact after
+    them (the sort is stable, so those keep the order the statement cites them in)."""
     if isinstance(source, str):
         name, _, line = source.rpartition(":")
         if name and line.isdigit():
@@ -251,7 +286,7 @@ def period_statement(loaded: LoadedContract, book: FactsBook, index: int,
         "counters": evaluator_for(loaded).standings(book, period, outcome),
         "interpretations": _interpretations(loaded, outcome),
         "fingerprint": fingerprint(loaded, book, index),
-    })
+    }, book)
 
 
 def _exposure_total(outcome: Outcome) -> Decimal:
@@ -295,7 +330,7 @@ def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int,
         "flags": flags,
         "interpretations": _interpretations(loaded, combined),
         "fingerprint": fingerprint(loaded, book, cycle.periods[-1].index),
-    })
+    }, book)
 
 
 def tranche_json(state: TrancheState) -> dict[str, Any]:
@@ -346,7 +381,7 @@ def tranche_statement(loaded: LoadedContract, book: FactsBook, number: int, as_o
             state.rule.clause, *(m.clause for m in schedule.milestones.values()),
             *(t.rule.clause for t in schedule.terminations)]),
         "fingerprint": fingerprint(loaded, book, max(book.files, default=0), extra),
-    })
+    }, book)
 
 
 def _tranche_label(state: TrancheState) -> str:

@@ -27,6 +27,7 @@ from compliance.model import money
 from compliance.model.arithmetic import fen_step
 from compliance.model.formula import check_names, show
 from compliance.model.periods import QUARTER_MONTHS, months_in_scope
+from compliance.model.suggest import did_you_mean
 
 RATING = "评价"
 """The name a monthly condition reads the month's city rating by: 评价 = "待提升"."""
@@ -44,10 +45,23 @@ def validate_rule(rule: Rule) -> str | None:
         return f"规则 {rule.id} 须写 flags（后果）或 amount（扣款公式），至少其一"
     names = span_names(rule.terms, params.event_types)
     with_rating = [*names, RATING] if params.per == "month" else names
-    problem = check_names(params.condition, with_rating, f"规则 {rule.id} 的 condition")
+    problem = (check_names(params.condition, with_rating, f"规则 {rule.id} 的 condition")
+               or _unknown_rating(rule))
     if problem is None and params.amount is not None:
         problem = check_names(params.amount, names, f"规则 {rule.id} 的 amount")
     return problem
+
+
+def _unknown_rating(rule: Rule) -> str | None:
+    """A quoted text in the condition is a rating the contract lists (``ratings``): 评价 =
+    "待提生" would never hold, and is refused with the rating meant."""
+    ratings = rule.terms.ratings
+    for text in rule.params.condition.texts:
+        if text not in ratings:
+            listed = f"可用：{'、'.join(ratings)}" if ratings else "合同没有列出评价档次（ratings）"
+            return (f"规则 {rule.id} 的 condition 中的“{text}”不是合同 ratings 中的评价档次；"
+                    f"{did_you_mean(text, ratings)}{listed}")
+    return None
 
 
 def facts(rule: Rule, tally) -> list[dict[str, Any]]:

@@ -20,8 +20,12 @@ the fen once; a result of zero or less gives no line (below its threshold a form
 (差错率 − 1) × 1000 is no credit to the vendor). The vendor owes the line (a deduction) or, with
 ``owed_by: buyer``, the buyer (like late-payment interest).
 
-The other generic kinds (``tiered``, ``per_block``) bind values, judge spans and build lines the
-same way, through the helpers here.
+An amount that is one value as recorded (``amount: 金额``: a loss claimed, 损失按实扣除) reads
+as it is: 按公式 金额 = 20,000.00 元.
+
+The other generic kinds (``tiered``, ``per_block``) bind values and build lines the same way,
+through the helpers here; ``tiered`` judges spans as this kind does (``per_block`` charges a
+span's blocks as they are made, in every month).
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from typing import Any
 from compliance.errors import UserError
 from compliance.model import money
 from compliance.model.arithmetic import Step, fen_step
-from compliance.model.formula import Formula, FormulaError, check_names
+from compliance.model.formula import Formula, FormulaError, Name, check_names
 from compliance.model.measures import as_text
 from compliance.model.periods import QUARTER_MONTHS, Period, months_in_scope
 from compliance.engine.formula_values import (EVENT_VALUES, event_names, event_values, known,
@@ -70,8 +74,8 @@ def then(rule: Rule, matched: dict) -> Outcome:
         if not worked_out(rule, "condition", params.condition, values, condition=True):
             return Outcome()
         held = f"{params.condition.describe(values)}成立，"
-    step = fen_step("金额", params.amount.describe(values),
-                    worked_out(rule, "amount", params.amount, values))
+    how = params.amount.text if isinstance(params.amount.tree, Name) else params.amount.describe(values)
+    step = fen_step("金额", how, worked_out(rule, "amount", params.amount, values))
     if step.value <= 0:
         return Outcome()
     payer = "（甲方应付乙方）" if params.owed_by == "buyer" else ""

@@ -43,7 +43,7 @@ def _band_flags(rule: Rule) -> str | None:
     flags = [flag for band in rule.params.bands for flag in band.flags]
     if any(flag.kind == "penalty_exposure" for flag in flags):
         return (f"规则 {rule.id} 的分档后果不能是 penalty_exposure（甲方可主张违约金）；"
-                "请用 per_day_rate、one_off_penalty 等带 flags 的条款类型")
+                "请用 per_block、one_off_penalty 等带 flags 的条款类型")
     cited = [flag.clause for flag in flags if flag.clause is not None and flag.clause not in ids]
     return f"规则 {rule.id} 的分档后果引用的第 {cited[0]} 条不在 clauses 中" if cited else None
 
