@@ -87,8 +87,8 @@ class Tally:
         found = self._kept.get(key)
         if found is None:
             names = list(dict.fromkeys(event_types))
-            if len(names) > 1:
-                found = _in_text_order(chain.from_iterable(self.refs((name,)) for name in names))
+            if len(names) > 1:  # sorted runs, merged
+                found = sorted(chain.from_iterable(self.refs((name,)) for name in names))
             else:
                 found = _in_text_order(filter(None, map(_REF, self.in_scope(names, "period"))))
             self._kept[key] = found

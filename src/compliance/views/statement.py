@@ -139,9 +139,10 @@ def with_events(statement: dict[str, Any], book: FactsBook | None = None) -> dic
     imported from an export (``book`` given) keeps its ``origin``: file, sheet, row(s)."""
     citing = [trace for trace in traces(statement)
               if any(isinstance(fact, dict) for fact in trace["facts"])]
+    lists = {id(trace["facts"]): trace["facts"] for trace in citing}  # some traces share one
     cited: dict[int, Any] = {}  # by object, first cited first: the engine shares one fact dict
-    for trace in citing:        # among its traces (a counter's 10,000 events, in several traces)
-        cited.update(zip(map(id, trace["facts"]), trace["facts"]))
+    for cited_list in lists.values():  # among its traces (a counter's 10,000 events, in several)
+        cited.update(zip(map(id, cited_list), cited_list))
     facts = [fact for fact in cited.values() if isinstance(fact, dict)]
     copies = _copies(facts)
     listed = [fact for fact in facts if id(fact) not in copies]
@@ -151,11 +152,13 @@ def with_events(statement: dict[str, Any], book: FactsBook | None = None) -> dic
     numbers = list(map(EVENT_ID.format, range(first, first + len(ordered))))
     named = dict(zip(map(id, ordered), numbers))
     named.update({copy: named[id(fact)] for copy, fact in copies.items()})
-    for trace in citing:  # an object that is not a dict is not in ``named``: it stays as it is
-        trace["facts"] = list(map(named.get, map(id, trace["facts"]), trace["facts"]))
+    renamed = {key: list(map(named.get, map(id, cited_list), cited_list))  # what is not a dict
+               for key, cited_list in lists.items()}                   # stays as it is
+    for trace in citing:
+        trace["facts"] = renamed[id(trace["facts"])]
     origins = book.origins() if book is not None else {}
     events = [*statement.get("events", []),
-              *({"id": number, **fact, **_origin(fact, origins)}
+              *({"id": number, **fact, **_origin(fact, origins)} if origins else {"id": number, **fact}
                 for number, fact in zip(numbers, ordered))]
     return {**statement, "events": events}
 
