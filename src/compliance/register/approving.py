@@ -10,7 +10,7 @@ from datetime import date
 from compliance.errors import UserError
 from compliance.register import audit, records
 from compliance.register.database import session as register_session
-from compliance.register.lifecycle import LIVE, STATUS_LABELS, check_approval, next_role
+from compliance.register.lifecycle import check_approval, next_role, require_live
 from compliance.register.tables import Approval, Statement
 
 
@@ -39,8 +39,7 @@ def void(number: str, reason: str, name: str) -> Statement:
     with register_session() as session:
         head = audit.lock_head(session)
         row = records.by_number(session, number, lock=True)
-        if row.status not in LIVE:
-            raise UserError(f"结算单 {number} {STATUS_LABELS[row.status]}，不能作废", field="NUMBER")
+        require_live(row, "作废")
         row.status, row.void_reason = "voided", reason
         audit.append(session, head, name, "void", row.contract, number, {"reason": reason})
         return row

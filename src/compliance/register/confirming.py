@@ -11,7 +11,7 @@ from sqlalchemy import select
 from compliance.errors import UserError
 from compliance.register import audit, records
 from compliance.register.database import session as register_session
-from compliance.register.lifecycle import LIVE, STATUS_LABELS
+from compliance.register.lifecycle import require_live
 from compliance.register.tables import Confirmation, Objection, Statement
 
 
@@ -20,8 +20,7 @@ def confirm(number: str, name: str, on: date) -> Statement:
     with register_session() as session:
         head = audit.lock_head(session)
         row = records.by_number(session, number, lock=True)
-        if row.status not in LIVE:
-            raise UserError(f"结算单 {number} {STATUS_LABELS[row.status]}，不能确认", field="NUMBER")
+        require_live(row, "确认")
         if row.confirmation is not None:
             raise UserError(f"结算单 {number} 已由 {row.confirmation.name} 于 "
                             f"{row.confirmation.signed_on} 确认", field="NUMBER")

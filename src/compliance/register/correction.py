@@ -15,7 +15,7 @@ from compliance.model.contract import Contract
 from compliance.register import audit, records
 from compliance.register.database import session as register_session
 from compliance.register.issuing import Issued, Request, check_closed_months, issue_details, settled, store
-from compliance.register.lifecycle import LIVE, STATUS_LABELS
+from compliance.register.lifecycle import LIVE, require_live
 from compliance.register.tables import Statement, StatementFacts
 from compliance.views.compare import compare
 
@@ -41,10 +41,8 @@ def correct(number: str, request: Request, reason: str) -> Issued:
 
 
 def _check_correctable(original: Statement, statement: dict[str, Any]) -> None:
-    if original.status not in LIVE:
-        raise UserError(f"结算单 {original.number} {STATUS_LABELS[original.status]}，不能更正"
-                        + (f"；请更正结算单 {original.superseded_by}" if original.superseded_by else ""),
-                        field="NUMBER")
+    require_live(original, "更正",
+                 f"；请更正结算单 {original.superseded_by}" if original.superseded_by else "")
     if original.fingerprint == statement["fingerprint"]["sha256"]:
         raise UserError(f"结算单 {original.number} 所依据的事实没有改动，无需更正",
                         file=original.facts_folder, valid="先改正事实文件，再更正")

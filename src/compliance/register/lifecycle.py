@@ -28,11 +28,16 @@ def status_text(statement: Statement) -> str:
     return f"{label}（待{waiting}）" if waiting else label
 
 
+def require_live(statement: Statement, doing: str, hint: str = "") -> None:
+    """Refuse ``doing`` (审批, 作废, 确认 …) on a statement no longer live: superseded or voided."""
+    if statement.status not in LIVE:
+        raise UserError(f"结算单 {statement.number} {STATUS_LABELS[statement.status]}，不能{doing}{hint}",
+                        field="NUMBER")
+
+
 def check_approval(statement: Statement, role: str) -> None:
     """Refuse an approval out of turn, twice, or on a statement no longer live."""
-    if statement.status not in LIVE:
-        raise UserError(f"结算单 {statement.number} {STATUS_LABELS[statement.status]}，不能再审批",
-                        field="NUMBER")
+    require_live(statement, "再审批")
     expected = next_role(statement)
     if expected is None:
         raise UserError(f"结算单 {statement.number} 已审批完毕", field="--role")

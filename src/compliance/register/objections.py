@@ -12,7 +12,7 @@ from sqlalchemy import select
 from compliance.errors import UserError
 from compliance.register import audit, blobs, records
 from compliance.register.database import session as register_session
-from compliance.register.lifecycle import LIVE, STATUS_LABELS
+from compliance.register.lifecycle import require_live
 from compliance.register.tables import Objection
 
 MAX_TEXT = 2000
@@ -41,8 +41,7 @@ def raise_objection(number: str, line: int | None, text: str, name: str,
     with register_session() as session:
         head = audit.lock_head(session)
         row = records.by_number(session, number, lock=True)
-        if row.status not in LIVE:
-            raise UserError(f"结算单 {number} {STATUS_LABELS[row.status]}，不能再提出异议", field="NUMBER")
+        require_live(row, "再提出异议")
         if row.confirmation is not None:
             raise UserError(f"结算单 {number} 已由 {row.confirmation.name} 确认，不能再提出异议", field="NUMBER")
         objection = Objection(number=number, line=line, text=text, raised_by=name,
