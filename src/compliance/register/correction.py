@@ -7,16 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 
 from compliance.errors import UserError
 from compliance.model import money
 from compliance.model.contract import Contract
 from compliance.register import audit, records
 from compliance.register.database import session as register_session
-from compliance.register.issuing import Issued, Request, check_closed_months, issue_details, settled, store
-from compliance.register.lifecycle import LIVE, require_live
-from compliance.register.tables import Statement, StatementFacts
+from compliance.register.issuing import (Issued, Request, check_closed_months, issue_details,
+                                         live_readers, settled, store)
+from compliance.register.lifecycle import require_live
+from compliance.register.tables import Statement
 from compliance.views.compare import compare
 
 
@@ -37,7 +37,7 @@ def correct(number: str, request: Request, reason: str) -> Issued:
         original.superseded_by = row.number
         audit.append(session, head, request.name, "correct", row.contract, row.number,
                      {**issue_details(row), "reason": reason})
-        return Issued(row, True, _resting_on_old_facts(session, original, row))
+        return Issued(row, True, _resting_on_old_facts(session, row))
 
 
 def _check_correctable(original: Statement, statement: dict[str, Any]) -> None:
@@ -75,14 +75,11 @@ def _change(line: dict[str, Any], contract: Contract) -> dict[str, Any]:
             "difference": money.as_json(difference), "effect": "补扣" if difference > 0 else "退还"}
 
 
-def _resting_on_old_facts(session, original: Statement, corrected: Statement) -> list[str]:
+def _resting_on_old_facts(session, corrected: Statement) -> list[str]:
     """Later live statements that read a facts file of the corrected span as it was before:
     each says so, to be corrected in turn."""
     changed = {facts.name: facts.sha256 for facts in corrected.facts}
-    rows = session.execute(
-        select(StatementFacts, Statement).join(Statement)
-        .where(Statement.contract == corrected.contract, Statement.status.in_(LIVE),
-               Statement.number != corrected.number,
-               StatementFacts.name.in_(list(changed)))).all()
     return sorted({f"结算单 {row.number}（{row.span_label}）读取的 {facts.name} 是更正前的，"
-                   f"请复核并视需要更正" for facts, row in rows if changed[facts.name] != facts.sha256})
+                   f"请复核并视需要更正"
+                   for facts, row in live_readers(session, corrected.contract, list(changed))
+                   if changed[facts.name] != facts.sha256})

@@ -91,10 +91,6 @@ def settled(request: Request) -> dict[str, Any]:
     if end is not None and end > request.on:
         raise UserError(f"{pdf.span_label(statement)}至 {end} 才结束，{request.on} 不能出具结算单",
                         field="--date", valid=f"{end} 或以后的日期")
-    for month in closed_months(request.loaded, request.span):
-        if month not in request.book.files:
-            raise UserError(f"第 {month} 期没有事实文件，不能出具结算单（只能估算）",
-                            file=request.facts_folder, valid=f"period-{month:02d}.yaml")
     return statement
 
 
@@ -131,15 +127,21 @@ def _same_or_refused(live: Statement, statement: dict[str, Any]) -> Issued:
                     field="--" + live.span.split("-")[0], valid=f"compliance correct {live.number}")
 
 
+def live_readers(session: Session, contract: str,
+                 names: list[str]) -> list[tuple[StatementFacts, Statement]]:
+    """Each facts file named ``names`` as a live statement of ``contract`` read it, with that
+    statement."""
+    return [tuple(row) for row in session.execute(
+        select(StatementFacts, Statement).join(Statement)
+        .where(Statement.contract == contract, Statement.status.in_(LIVE),
+               StatementFacts.name.in_(names))).all()]
+
+
 def check_closed_months(session: Session, request: Request, statement: dict[str, Any]) -> None:
     """Refuse when a facts file this statement reads belongs to a month a live statement has
     closed and has changed since that statement read it."""
     read = statement["fingerprint"]["facts_sha256"]
-    rows = session.execute(
-        select(StatementFacts, Statement).join(Statement)
-        .where(Statement.contract == request.loaded.contract.id, Statement.status.in_(LIVE),
-               StatementFacts.name.in_(list(read)))).all()
-    for facts, closing in rows:
+    for facts, closing in live_readers(session, request.loaded.contract.id, list(read)):
         closes = {int(month) for month in closing.closes.split(",") if month}
         if facts.period in closes and read[facts.name] != facts.sha256:
             raise UserError(
