@@ -20,9 +20,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
-from compliance.app import register_commands
+# No pydantic plugins: the models use none, and looking for them reads the metadata of every
+# installed package when the first model is built (about 10 ms of each start, issue 13).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from compliance.app import register_commands  # noqa: E402 (after the setting above)
 from compliance.render import output
-from compliance.render.statement_files import write_statement
 from compliance.render import terminal
 from compliance.model.contract import resolve_contract_path
 from compliance.engine.loading import LoadedContract, load_contract
@@ -32,10 +35,9 @@ from compliance.model.facts import FactsBook, load_facts
 from compliance.model.numbering import normalise_clause_id
 from compliance.model.fieldtypes import FLAG_LABELS
 from compliance.paths import CONTRACTS_DIR, REPORTS_DIR
-from compliance.render.pdf import span_label
 from compliance.model.periods import all_periods, cycle, cycle_count
 from compliance.views.spans import Span, span_statement
-from compliance.views.statement import payable_sentence
+from compliance.views.statement import payable_sentence, span_label
 from compliance.model.today import beijing_today
 from compliance.model.workdays import WorkCalendar, calendar
 
@@ -370,6 +372,8 @@ def _explain(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace, loaded: LoadedContract, stem: str, statement: dict,
            summary) -> None:
     """Write the statement's JSON and PDF together (both or neither), then print it."""
+    from compliance.render.statement_files import write_statement
+
     files = write_statement(args.out, loaded.contract, stem, statement)
     if args.json:
         sys.stdout.write(next(iter(files.values())).decode("utf-8"))

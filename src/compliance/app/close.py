@@ -25,10 +25,9 @@ from compliance.legal.lint import refuse_if_unsound
 from compliance.model import money
 from compliance.model.facts import load_facts
 from compliance.model.periods import all_periods, cycle
-from compliance.render.pdf import span_label
 from compliance.render.statement_files import write_statement
 from compliance.render.textable import render
-from compliance.views.statement import cycle_statement, period_statement
+from compliance.views.statement import cycle_statement, period_statement, span_label
 
 FACTS_ROOT = "每个合同一个事实目录（以合同 id 命名）的文件夹，如 examples/"
 """What ``--facts-root`` must name (``compliance close``, ``compliance serve``)."""

@@ -36,28 +36,13 @@ from compliance.render.pdfparts import (BLANK, FONT, NUMERALS, SHADE, WIDTH, Amo
                                         amounts_table, day, p, styles, table, yuan)
 from compliance.render.signing import approval_block
 from compliance.render.stamp import WATERMARKS, Stamp, status_of, status_text
-from compliance.views.statement import payable_sentence
+from compliance.views.statement import payable_sentence, span_label
 from compliance.views.termination import notice_verdict
 
 POINTER = "计算依据见附件（扣款计算过程、扣款明细及其来源、适用条款的解释与输入指纹），附于本结算单之后。"
 WATERMARK_GREY = 0.85
 Section = tuple[str, list[Any]]
 """A numbered section of the signed pages: its heading and what follows it."""
-
-
-def span_label(statement: dict[str, Any]) -> str:
-    if "ground" in statement:
-        return f"于 {statement['terminated_on']} 依第 {statement['ground']['clause']} 条解除"
-    if "tranche" in statement:
-        t = statement["tranche"]
-        return f"{t['label']}（第 {t['number']} 次付款，截至 {statement['as_of']}）"
-    if "period" in statement:
-        p = statement["period"]
-        cycle = f"，第 {p['cycle']} 支付周期" if statement["fees"] else ""
-        return f"第 {p['index']} 期（{p['start']} 至 {p['end']}{cycle}）"
-    c = statement["cycle"]
-    months = "、".join(str(n) for n in c["periods"])
-    return f"第 {c['index']} 支付周期（{c['start']} 至 {c['end']}，含第 {months} 期）"
 
 
 def _kind(statement: dict[str, Any]) -> str:

@@ -82,6 +82,23 @@ def totals(gross: Decimal, outcome: Outcome, paid: Decimal | None = None,
     }
 
 
+def span_label(statement: dict[str, Any]) -> str:
+    """What the statement covers, as its header and every listing name it: the month (with its
+    payment cycle), the cycle (with its months), the tranche or the termination."""
+    if "ground" in statement:
+        return f"于 {statement['terminated_on']} 依第 {statement['ground']['clause']} 条解除"
+    if "tranche" in statement:
+        t = statement["tranche"]
+        return f"{t['label']}（第 {t['number']} 次付款，截至 {statement['as_of']}）"
+    if "period" in statement:
+        p = statement["period"]
+        cycle = f"，第 {p['cycle']} 支付周期" if statement["fees"] else ""
+        return f"第 {p['index']} 期（{p['start']} 至 {p['end']}{cycle}）"
+    c = statement["cycle"]
+    months = "、".join(str(n) for n in c["periods"])
+    return f"第 {c['index']} 支付周期（{c['start']} 至 {c['end']}，含第 {months} 期）"
+
+
 def payable_sentence(statement: dict[str, Any]) -> str:
     """What the statement says is to be paid, in one Chinese sentence: the payable with its 大写,
     or, for a month settled with its cycle or tranche, where its net goes."""

@@ -11,9 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from compliance.errors import UserError
 from compliance.model import validation
 from compliance.model.fieldtypes import FlagKind
-from compliance.render.pdf import span_label
 from compliance.render.seal import seal_holds
-from compliance.views.statement import SCHEMA
+from compliance.views.statement import SCHEMA, span_label
 
 STATEMENT_SCHEMAS = (SCHEMA, "compliance.statement/2")
 """The statement layouts this version reads. ``compliance diff`` compares lines (amount,
