@@ -263,3 +263,31 @@ def test_the_pages_of_a_contract_have_no_english_sentences(client):
         assert response.status_code == 200, path
         assert not ENGLISH.search(_visible(response.text)), (path, ENGLISH.search(_visible(response.text)))
         assert "· 接诉即办合同结算</title>" in response.text
+
+
+# --- a facts file mistyped: YAML's problems told in Chinese ------------------------------------
+
+@pytest.mark.parametrize(("change", "line", "meaning"), [
+    (("rating: 待提升", "rating: 待提升: 良好"), 5, "冒号后须有空格，含冒号的文字须加引号"),
+    (("  - {type: zero_point_order, date: 2025-12-03",
+      "\t- {type: zero_point_order, date: 2025-12-03"), 7, "缩进请用空格"),
+    (('ref: "TS-2512-01"}', 'ref: "TS-2512-01}'), 11, "花括号未闭合"),
+    (("events:", "events: ["), 7, "此处缺少值"),
+    (("GMD-2512-0031", "GMD\x1b[31m-0031"), 7, "含不可打印的控制字符 U+001B"),
+])
+def test_a_mistyped_facts_file_is_explained_in_chinese_at_its_line(tmp_path, capsys, change,
+                                                                   line, meaning):
+    """A clerk's typing slip in 高米店's 第 2 期 file: what is wrong, in Chinese, on the line it
+    is on (PyYAML's English kept after it); a control character is named, never printed raw."""
+    folder = tmp_path / "facts"
+    shutil.copytree(EXAMPLES / "gaomidian-2025", folder)
+    target = folder / "period-02.yaml"
+    old, new = change
+    target.write_text(target.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    code, _, error = run_cli(capsys, "settle", "gaomidian-2025", str(folder), "--period", "2",
+                             "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert f"period-02.yaml:{line}: YAML 格式错误：" in error
+    assert meaning in error
+    assert "\x1b" not in error
+    assert not (tmp_path / "out").exists()

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from compliance.errors import UserError
+from compliance.model import yaml_problems
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """The largest YAML file read: a month of 100,000 events with long work-order refs is about
@@ -52,7 +53,9 @@ class LocatedList(list):
 
 try:
     from yaml.cyaml import CParser as _Parser
+    _POSITIONS_IN_BYTES = True  # libyaml counts a bad character's position in UTF-8 bytes
 except ImportError:  # PyYAML built without libyaml: its own, slower, parser
+    _POSITIONS_IN_BYTES = False
     class _Parser(yaml.reader.Reader, yaml.scanner.Scanner,  # type: ignore[no-redef]
                   yaml.parser.Parser):
         def __init__(self, stream: str) -> None:
@@ -287,18 +290,16 @@ def read_text(path: Path) -> str:
 def load(path: Path) -> Any:
     """Parse one YAML file; a syntax error, or a value that cannot be read as written, becomes
     a UserError with its line."""
-    parser = _Parser(read_text(path))
+    text = read_text(path)
+    parser = _Parser(text)
     try:
         return _document(parser)
     except _Problem as problem:
         raise UserError(str(problem), file=path, line=problem.line) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise UserError(f"YAML 格式错误：{error.problem or error}", file=path,
-                        line=line) from None
     except yaml.YAMLError as error:
-        raise UserError(f"YAML 格式错误：{error}", file=path) from None
+        source = text.encode("utf-8") if _POSITIONS_IN_BYTES else text
+        message, line = yaml_problems.described(error, source)
+        raise UserError(message, file=path, line=line) from None
     finally:
         parser.dispose()
 
