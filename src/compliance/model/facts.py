@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from compliance.model import collector
 from compliance.model import money
 from compliance.model import periods
 from compliance.model import sourceyaml
@@ -112,9 +113,11 @@ class Event(Strict):
     note: str | None = None
     origin: Origin | None = None
     """Where an imported event was read: the export's file, sheet and row(s)."""
-    measures: dict[str, Any] = {}
+    measures: dict[str, Any] = Field(default_factory=dict)
     """The values the contract declares on the event's type (``EventType.fields``), by name,
-    as read (``model/measures.py``): written beside the event's other keys."""
+    as read (``model/measures.py``): written beside the event's other keys. (A factory, not
+    ``{}``: pydantic deep-copies a mutable default for every event, a twentieth of loading a
+    busy month.)"""
 
     @model_validator(mode="before")
     @classmethod
@@ -405,7 +408,8 @@ def load_facts(folder: Path, loaded: LoadedContract) -> FactsBook:
     problems: list[UserError] = []
     for path in sourceyaml.yaml_files(folder):
         try:
-            facts_file = _load_file(path, loaded)
+            with collector.paused():  # a busy month is a million acyclic objects
+                facts_file = _load_file(path, loaded)
         except UserError as problem:  # every bad file is reported, not the first only
             problems.append(problem)
             continue

@@ -14,7 +14,6 @@ The file holds ``marshal`` data, which cannot run code when loaded, behind a che
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import marshal
 import os
@@ -29,6 +28,8 @@ import reportlab
 from reportlab import rl_config
 from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+
+from compliance.model import collector
 
 FORMAT = b"compliance-font-face/1\n"
 """The first bytes of a cache file; a new layout gets a new number (and a new file name)."""
@@ -92,13 +93,8 @@ def _unmarshal(payload: bytes | memoryview) -> Any:
     """``marshal.loads`` with the cyclic garbage collector paused: the face is some 200,000
     small lists, tuples and numbers, each of which would otherwise count towards a collection
     pass over everything alive (twice as slow)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return marshal.loads(payload)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _snapshot(face: TTFontFace) -> tuple[dict[str, Any], dict[str, tuple[bytes, str]]]:
