@@ -84,7 +84,7 @@ def test_the_program_ends_with_its_files_written_and_its_output_whole(tmp_path):
     done (no interpreter teardown), yet what it printed is all there: the JSON on stdout is the
     JSON file written, byte for byte, the PDF is beside it, and the status is 0. A refusal
     still ends with status 2 and its Chinese message."""
-    command = [sys.executable, "-m", "compliance.app.cli", "settle", "gaomidian-2025",
+    command = [sys.executable, "-m", "compliance.app.program", "settle", "gaomidian-2025",
                str(EXAMPLES / "gaomidian-2025"), "--period", "2", "--json", "--out", str(tmp_path)]
     done = subprocess.run(command, capture_output=True, cwd=ROOT)
     written = tmp_path / "gaomidian-2025"
