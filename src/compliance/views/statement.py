@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance import __version__
+from compliance.model import collector
 from compliance.model import money
 from compliance.engine.loading import LoadedContract
 from compliance.engine.evaluation import evaluator_for, settle_period_outcome
@@ -283,6 +284,7 @@ def span_state(start: date, end: date, day: date) -> dict[str, Any]:
                                            "以下为截至该日已记录事实的中期结算，不作为付款依据"})}
 
 
+@collector.paused()  # a busy month's statement is tens of thousands of acyclic dicts
 def period_statement(loaded: LoadedContract, book: FactsBook, index: int,
                      as_of: date | None = None) -> dict[str, Any]:
     """The statement of one contract month, as of its last day (or ``as_of``, if earlier):
@@ -320,6 +322,7 @@ def _exposure_total(outcome: Outcome) -> Decimal:
     return sum(by_clause.values(), ZERO)
 
 
+@collector.paused()
 def cycle_statement(loaded: LoadedContract, book: FactsBook, index: int,
                     as_of: date | None = None) -> dict[str, Any]:
     """The statement of one payment cycle: the sum of its months, carrying their flags, as of
