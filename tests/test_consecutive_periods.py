@@ -171,7 +171,7 @@ def test_two_rated_months_running_fire_and_an_unrated_month_breaks_the_run(tmp_p
     book = _write_months(loaded, write_facts, {n: [] for n in range(1, 8)}, ratings)
     assert _fired(loaded, book, range(1, 8)) == [4, 7]
     assert _flags(loaded, book, 4) == [
-        "第 3–4 期连续 2 个月满足“市级评价 = \"待提升\"”（第 3 期 市级评价 = 待提升；第 4 期 市级评价 = 待提升）"
+        "第 3–4 期连续 2 个月满足“市级评价 = ‘待提升’”（第 3 期 市级评价 = 待提升；第 4 期 市级评价 = 待提升）"
         "：甲方有权解除合同"]
 
 

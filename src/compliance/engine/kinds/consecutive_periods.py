@@ -15,6 +15,8 @@ third bad quarter in a row fires again.
 """
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 from typing import Any
 
@@ -170,8 +172,14 @@ def _reason(rule: Rule, periods: list[dict[str, Any]]) -> str:
     running = f"连续 {len(periods)} {UNIT[per]}" if len(periods) > 1 else ""
     shown = "；".join(f"{_name(per, p['end'])} {p['values']}" for p in periods if p["values"])
     reason = (f"{_span(per, periods[0]['end'], periods[-1]['end'])}{what}{running}"
-              f"满足“{rule.params.condition}”" + (f"（{shown}）" if shown else ""))
+              f"满足“{_nested(str(rule.params.condition))}”" + (f"（{shown}）" if shown else ""))
     return readable(rule.terms, rule.params.event_types, reason)
+
+
+def _nested(condition: str) -> str:
+    """The condition as quoted inside “…”: its texts in single quotes, as Chinese nests
+    quotation marks (满足“市级评价 = ‘待提升’”, not 满足“市级评价 = "待提升"”)."""
+    return re.sub(r'"([^"]*)"', r"‘\1’", condition)
 
 
 def _name(per: str, end: int) -> str:
