@@ -14,10 +14,11 @@
               total deductions; paired runs, ratio of the medians; target ≤ 4×.
   load        ``load_facts`` of a folder with one 100,000-event month; target ≤ 3 s.
   serve       ``compliance serve --facts-root examples`` (with ``--workers N`` when the command
-              offers it) under a mix of pages: requests/s of 8 concurrent clients against 1
-              client, target ≥ 1.6×; then 10,000 requests with the resident memory of the
-              server's process tree read from /proc after warm-up and at the end, target: flat
-              (growth ≤ 10 %).
+              offers it) under a mix of pages, signed in as an 经办 account made in a temporary
+              register (``signed_in``; every page checked to answer 200, not a redirect to the
+              sign-in form): requests/s of 8 concurrent clients against 1 client, target
+              ≥ 1.6×; then 10,000 requests with the resident memory of the server's process
+              tree read from /proc after warm-up and at the end, target: flat (growth ≤ 10 %).
   all         every one of the above, then a summary.
 
 Events are generated with a seeded random (same facts every run) in a temporary folder that is
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import hand_ledger  # noqa: E402
+from signed_in import account_in, session_cookie  # noqa: E402
 
 PYTHON = Path(sys.executable)
 COMPLIANCE = PYTHON.parent / "compliance"
@@ -387,9 +389,9 @@ def _tree_rss_kib(root: int) -> tuple[int, int]:
     return total, len(tree)
 
 
-def _clients(port: int, clients: int, requests: int, offset: int = 0) -> float:
-    """``requests`` GETs cycling through ``PAGES``, shared by ``clients`` threads, each with its
-    own keep-alive connection; the requests per second."""
+def _clients(port: int, cookie: str, clients: int, requests: int, offset: int = 0) -> float:
+    """``requests`` GETs cycling through ``PAGES`` with the session ``cookie``, shared by
+    ``clients`` threads, each with its own keep-alive connection; the requests per second."""
     errors: list[str] = []
 
     def client(number: int) -> None:
@@ -397,7 +399,7 @@ def _clients(port: int, clients: int, requests: int, offset: int = 0) -> float:
         try:
             for n in range(number, requests, clients):
                 path = PAGES[(n + offset) % len(PAGES)]
-                connection.request("GET", path)
+                connection.request("GET", path, headers={"Cookie": cookie})
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -433,25 +435,27 @@ def bench_serve(args) -> Result:
     if _serve_help_has_workers():
         workers = args.workers or os.cpu_count() or 2
         command += ["--workers", str(workers)]
-    with tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryDirectory() as register:
         server = subprocess.Popen([str(part) for part in command], cwd=ROOT, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+                                  stderr=subprocess.STDOUT, start_new_session=True,
+                                  env=account_in(Path(register)))
         try:
             _wait_until_up(server, port, log)
-            _clients(port, 8, 8 * len(PAGES) * 3)  # every page rendered by every worker at least once
+            cookie = session_cookie(port)
+            _clients(port, cookie, 8, 8 * len(PAGES) * 3)  # every page rendered by every worker at least once
             one, eight = [], []
             for n in range(rounds):  # paired: 1 client, 8 clients, 1, 8 …
-                one.append(_clients(port, 1, batch, n))
-                eight.append(_clients(port, 8, batch, n))
+                one.append(_clients(port, cookie, 1, batch, n))
+                eight.append(_clients(port, cookie, 8, batch, n))
             warm_requests = 500
-            _clients(port, 8, warm_requests)
+            _clients(port, cookie, 8, warm_requests)
             warm, processes = _tree_rss_kib(server.pid)
             started = time.perf_counter()
             peak = warm
             done = 0
             while done < long_run:
                 step = min(1_000, long_run - done)
-                _clients(port, 8, step, done)
+                _clients(port, cookie, 8, step, done)
                 done += step
                 peak = max(peak, _tree_rss_kib(server.pid)[0])
             long_seconds = time.perf_counter() - started
@@ -468,7 +472,7 @@ def bench_serve(args) -> Result:
     print(line)
     print("  server: compliance serve --facts-root examples"
           + (f" --workers {workers}" if workers else " (no --workers option: one process)")
-          + f"; {processes} process(es) in its tree")
+          + f"; {processes} process(es) in its tree; every request signed in (session cookie)")
     print(f"  pages, in turn: {', '.join(PAGES)}")
     print(f"  1 client: {', '.join(f'{v:.1f}' for v in one)} req/s; 8 clients: "
           f"{', '.join(f'{v:.1f}' for v in eight)} req/s "
@@ -489,7 +493,7 @@ def _wait_until_up(server: subprocess.Popen, port: int, log) -> None:
                              + log.read().decode("utf-8", "replace")[-2000:])
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/")
+            connection.request("GET", "/login")
             if connection.getresponse().status == 200:
                 connection.close()
                 return

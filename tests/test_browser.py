@@ -5,7 +5,7 @@ the vendor (高米店乙方) signs in, sees only its contract, objects to line 1
 the clerk answers; the vendor confirms; another vendor (羊坊店乙方) asking for 高米店's
 statement gets 403. Each page is saved as a screenshot under ``reports/screenshots/``. A
 vendor also previews a month with two more 0-point orders and one more timeout, and mistypes
-a count.
+a count; a clerk enters one event in the facts page's form.
 
 Debian's chromium and chromedriver drive it (``.ci/run`` installs them). Without the browser
 the test is skipped with the reason, unless COMPLIANCE_REQUIRE_BROWSER is set (as ``.ci/run``
@@ -241,3 +241,37 @@ def test_a_vendor_previews_a_month_in_the_browser(site, browser):
     assert by_id(browser, "error-add_zero_point_order").text == "应为 0 或 1 至 100,000 的整数"
     assert "Traceback" not in browser.page_source
     assert by_id(browser, "add_zero_point_order").get_attribute("value") == "-3"
+
+
+def test_a_clerk_enters_an_event_in_the_browser(site, browser, facts_root):
+    """On 事实文件 the clerk picks month 2 and 甲方先行垫付 by its Chinese label, types an amount
+    with three decimals (answered beside the field, what was typed kept), corrects it, and the
+    event is the month's last line."""
+    from selenium.webdriver.support.ui import Select
+
+    sign_in(browser, site, "张经办")
+    by_id(browser, f"contract-{GAOMIDIAN}").click()
+    by_id(browser, "facts-link").click()
+    Select(by_id(browser, "choose-period")).select_by_value("2")
+    Select(by_id(browser, "choose-type")).select_by_visible_text("甲方先行垫付")
+    submit(browser, "choose-button")
+    assert by_id(browser, "event-heading").text == "第 2 期（2025-11-28 至 2025-12-27）· 甲方先行垫付"
+    browser.execute_script("arguments[0].value = '2025-12-20'", by_id(browser, "event-date"))
+    by_id(browser, "event-ref").send_keys("DF-2512-01")
+    by_id(browser, "event-amount").send_keys("1,234.567")
+    by_id(browser, "event-note").send_keys("乙方人员受伤，甲方先行垫付医药费")
+    submit(browser, "enter-button")
+    assert by_id(browser, "error-amount").text.startswith("金额应为大于 0 的元数，至多两位小数")
+    assert by_id(browser, "event-amount").get_attribute("value") == "1,234.567"
+    field = by_id(browser, "event-amount")
+    field.clear()
+    field.send_keys("1,234.50")
+    submit(browser, "enter-button")
+    assert "事件已录入第 2 期的事实文件" in by_id(browser, "done").text
+    by_id(browser, "recorded").click()
+    assert "DF-2512-01" in by_id(browser, "recorded").text
+    browser.execute_script("window.scrollTo(0, 0)")
+    screenshot(browser, "13-经办-录入事件")
+    assert (facts_root / GAOMIDIAN / "period-02.yaml").read_text("utf-8").endswith(
+        '  - {type: advance_payment, date: 2025-12-20, ref: "DF-2512-01", amount: 1234.50, '
+        'note: "乙方人员受伤，甲方先行垫付医药费"}\n')

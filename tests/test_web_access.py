@@ -422,7 +422,7 @@ def test_no_page_shows_an_english_sentence_or_id(sqlite_register, site):
     post(vendor, page, f"{page}/objections", {"line": "2", "text": "投诉不成立"})
     pages = ["/", f"/c/{GAOMIDIAN}", f"/c/{GAOMIDIAN}/register", page, f"/c/{GAOMIDIAN}/period/3",
              f"/c/{GAOMIDIAN}/cycle/1", f"/c/{GAOMIDIAN}/preview?period=2&add_zero_point_order=1",
-             f"/c/{GAOMIDIAN}/facts"]
+             f"/c/{GAOMIDIAN}/facts", f"/c/{GAOMIDIAN}/facts?period=2&type=advance_payment", "/account"]
     for name in ("张经办", "钱法务", "高米店乙方"):
         client = site(name)
         for path in pages:
@@ -432,3 +432,190 @@ def test_no_page_shows_an_english_sentence_or_id(sqlite_register, site):
             text = _visible(unescape(response.text))
             assert not ENGLISH.search(text), (name, path, ENGLISH.search(text))
             assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), (name, path, re.search(r"\b[a-z]+_[a-z_]+\b", text))
+
+
+# --- one event entered in a form --------------------------------------------------------------
+
+def enter(client: TestClient, fields: dict, contract: str = GAOMIDIAN):
+    """The facts page's event form sent with ``fields`` (as the page offers it)."""
+    page = f"/c/{contract}/facts"
+    return post(client, page, f"{page}/event", fields)
+
+
+def errors_beside_fields(response) -> dict[str, str]:
+    return dict(re.findall(r'<span class="error" id="error-([^"]+)">([^<]*)</span>', unescape(response.text)))
+
+
+def test_finance_enters_an_event_and_the_file_keeps_what_it_had(sqlite_register, site, facts_root):
+    """A 0-point order typed into the form for month 2 (its type chosen by its Chinese label):
+    the file is the old one, comments and all, with one more line; the old one is kept in
+    .history/; the ledger's deductions grow by 5,000.00; the log says 录入事件 (with the event)."""
+    clerk = site("张经办")
+    month = facts_root / GAOMIDIAN / "period-02.yaml"
+    before = month.read_text("utf-8")
+    form = clerk.get(f"/c/{GAOMIDIAN}/facts", params={"period": "2", "type": "zero_point_order"}).text
+    assert '<option value="zero_point_order" selected>0分工单</option>' in form
+    assert 'id="event-heading">第 2 期（2025-11-28 至 2025-12-27）· 0分工单<' in form
+    saved = enter(clerk, {"period": "2", "type": "zero_point_order", "date": "2025-12-20",
+                          "ref": "GMD-2512-0200", "note": "市民评价0分"})
+    assert saved.headers["location"] == f"/c/{GAOMIDIAN}/facts?done=entered&period=2&type=zero_point_order#enter"
+    assert month.read_text("utf-8") == before + (
+        '  - {type: zero_point_order, date: 2025-12-20, ref: "GMD-2512-0200", note: "市民评价0分"}\n')
+    [kept] = (facts_root / GAOMIDIAN / ".history").iterdir()
+    assert kept.read_text("utf-8") == before
+    assert "事件已录入第 2 期的事实文件" in clerk.get(saved.headers["location"]).text
+    assert 'id="deductions-total">477,520.00<' in clerk.get(f"/c/{GAOMIDIAN}").text
+    assert "<td>录入事件</td>" in clerk.get(f"/c/{GAOMIDIAN}/register").text
+
+
+def test_a_wrong_event_is_answered_beside_its_fields_and_nothing_is_saved(sqlite_register, site, facts_root):
+    """A day outside the month, a count in words, an amount with three decimals, a missing
+    amount: each answered beside its field in Chinese, what was typed kept; the file untouched."""
+    clerk = site("张经办")
+    month = facts_root / GAOMIDIAN / "period-02.yaml"
+    before = month.read_text("utf-8")
+    outside = enter(clerk, {"period": "2", "type": "zero_point_order", "date": "2026-01-20", "count": "两次"})
+    assert outside.status_code == 422
+    assert errors_beside_fields(outside) == {"count": "件数应为 1 至 100,000 的整数"}
+    assert 'value="两次"' in outside.text and 'value="2026-01-20"' in outside.text
+    late = enter(clerk, {"period": "2", "type": "zero_point_order", "date": "2026-01-20"})
+    assert errors_beside_fields(late) == {"date": "事件日期 2026-01-20 不在第 2 期内（2025-11-28..2025-12-27）"}
+    for amount, message in (("1,234.567", "金额应为大于 0 的元数，至多两位小数（如 5000 或 1,234.50）"),
+                            ("", "金额应为大于 0 的元数，至多两位小数（如 5000 或 1,234.50）")):
+        refused = enter(clerk, {"period": "2", "type": "advance_payment", "date": "2025-12-20", "amount": amount})
+        assert errors_beside_fields(refused) == {"amount": message}
+    assert month.read_text("utf-8") == before
+    assert not (facts_root / GAOMIDIAN / ".history").exists()
+
+
+def test_an_event_already_recorded_is_refused_naming_its_line(sqlite_register, site, facts_root):
+    clerk = site("张经办")
+    again = enter(clerk, {"period": "2", "type": "zero_point_order", "date": "2025-12-03", "ref": "GMD-2512-0031"})
+    assert errors_beside_fields(again) == {
+        "ref": "该事件已记录：0分工单 GMD-2512-0031（2025-12-03）见 period-02.yaml 第 7 行，不再重复录入"}
+    assert "GMD-2512-0031" in (facts_root / GAOMIDIAN / "period-02.yaml").read_text("utf-8")
+    assert not (facts_root / GAOMIDIAN / ".history").exists()
+
+
+def test_only_finance_enter_events(sqlite_register, site, facts_root):
+    event = {"period": "2", "type": "zero_point_order", "date": "2025-12-20", "ref": "GMD-2512-0300"}
+    lawyer, vendor = site("钱法务"), site("高米店乙方")
+    assert 'id="event-form"' not in lawyer.get(f"/c/{GAOMIDIAN}/facts").text
+    assert post(lawyer, "/", f"/c/{GAOMIDIAN}/facts/event", event).status_code == 403
+    assert post(vendor, "/", f"/c/{GAOMIDIAN}/facts/event", event).status_code == 403
+    assert enter(site("王审核"), event).status_code == 303
+    assert "GMD-2512-0300" in (facts_root / GAOMIDIAN / "period-02.yaml").read_text("utf-8")
+
+
+def test_an_event_goes_above_imported_events_and_a_month_without_a_file_gets_one(sqlite_register, site, facts_root):
+    """Month 3 holds imported events under the import's marker: the typed event goes above the
+    marker, so the next import keeps it. Month 4 has no file: period-04.yaml is made. An
+    amount typed 1,234.50 is written 1234.50."""
+    from compliance.imports.writing import MARKER_LINE
+
+    clerk = site("张经办")
+    month = facts_root / GAOMIDIAN / "period-03.yaml"
+    imported = '  - {type: dispatch_timeout, date: 2026-01-10, count: 3}\n'
+    month.write_text(month.read_text("utf-8") + MARKER_LINE + "\n" + imported, "utf-8")
+    assert enter(clerk, {"period": "3", "type": "advance_payment", "date": "2026-01-20",
+                         "amount": "1,234.50"}).status_code == 303
+    assert month.read_text("utf-8").endswith(
+        '  - {type: advance_payment, date: 2026-01-20, amount: 1234.50}\n' + MARKER_LINE + "\n" + imported)
+    assert enter(clerk, {"period": "4", "type": "obligation_delay", "date": "2026-02-02", "days": "3"}).status_code == 303
+    assert (facts_root / GAOMIDIAN / "period-04.yaml").read_text("utf-8") == (
+        "# 高米店 第 4 期（2026-01-28 至 2026-02-27）\ncontract: gaomidian-2025\nperiod: 4\nevents:\n"
+        "  - {type: obligation_delay, date: 2026-02-02, days: 3}\n")
+
+
+def test_an_event_in_a_month_already_issued_says_the_statement_must_be_corrected(sqlite_register, site, facts_root):
+    """As with an upload, a closed month may still be changed (that is how it is corrected);
+    the page says which statement closed it."""
+    clerk = site("张经办")
+    issue(clerk)
+    saved = enter(clerk, {"period": "2", "type": "dispatch_timeout", "date": "2025-12-24"})
+    assert saved.status_code == 303
+    text = clerk.get(saved.headers["location"]).text
+    assert f"第 2 期已由结算单 <a href=\"/c/{GAOMIDIAN}/s/{FIRST}\">{FIRST}</a> 结清：该期事实改动后，须出具更正结算单" in text
+
+
+# --- accounts: a password reset, a lockout lifted, an account removed, one's own password -----
+
+def cli_password(monkeypatch, password: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+
+
+def test_user_passwd_and_unlock_from_the_command_line(sqlite_register, facts_root, capsys, monkeypatch):
+    """Five wrong passwords lock 张经办 (user list says until when); unlock lets the right one
+    in; passwd gives a new one (the old one no longer works, the session already open ends)."""
+    account("张经办", "经办")
+    app = create_app(facts_root)
+    for attempt in range(5):
+        sign_in(TestClient(app, base_url=BASE), "张经办", f"wrong-{attempt}-password")
+    assert "  锁定至 " in run_cli(capsys, "user", "list")[1]
+    assert run_cli(capsys, "user", "unlock", "张经办")[1] == "已解除用户 张经办 的锁定\n"
+    assert run_cli(capsys, "user", "unlock", "张经办")[1] == "用户 张经办 未被锁定，无需解除\n"
+    opened = signed_in(app, "张经办")
+    cli_password(monkeypatch, "short")
+    code, _, err = run_cli(capsys, "user", "passwd", "张经办", "--password-stdin")
+    assert code == 2 and "密码长度为 5 个字符（可用：8 至 256 个字符）" in err
+    cli_password(monkeypatch, "新的密码-2026-春")
+    code, out, _ = run_cli(capsys, "user", "passwd", "张经办", "--password-stdin")
+    assert code == 0 and out == "已重设用户 张经办 的密码；其已登录的会话均已结束\n"
+    assert opened.get("/", follow_redirects=False).status_code == 303
+    assert sign_in(TestClient(app, base_url=BASE), "张经办").status_code == 401
+    assert sign_in(TestClient(app, base_url=BASE), "张经办", "新的密码-2026-春").status_code == 303
+    code, _, err = run_cli(capsys, "user", "unlock", "张经理")
+    assert code == 2 and "没有名为“张经理”的用户；您是不是要写 张经办？" in err
+
+
+def test_a_removed_account_cannot_sign_in_and_what_it_did_stays(sqlite_register, site, capsys):
+    """高米店乙方 objects, then its account is removed: its open page is signed out at once,
+    its password no longer signs in (the same answer as a wrong one), user list says 已停用,
+    its objection is still on the statement under its name, and the log records each step."""
+    from compliance.register.database import session
+    from compliance.register.tables import AuditRecord
+    from compliance.register.verification import verify
+
+    issue(site("张经办"))
+    vendor = site("高米店乙方")
+    page = f"/c/{GAOMIDIAN}/s/{FIRST}"
+    post(vendor, page, f"{page}/objections", {"line": "1", "text": "重复派单"})
+    code, out, _ = run_cli(capsys, "user", "remove", "高米店乙方")
+    assert code == 0 and "已停用用户 高米店乙方" in out
+    assert vendor.get(page, follow_redirects=False).status_code == 303
+    refused = sign_in(TestClient(vendor.app, base_url=BASE), "高米店乙方")
+    assert refused.status_code == 401 and "用户名或密码不正确" in refused.text
+    assert re.search(r"^高米店乙方  乙方  gaomidian-2025  已停用（\d{4}-\d\d-\d\d \d\d:\d\d）$",
+                     run_cli(capsys, "user", "list")[1], re.M)
+    assert "重复派单" in site("张经办").get(page).text
+    code, _, err = run_cli(capsys, "user", "remove", "高米店乙方")
+    assert code == 2 and "用户“高米店乙方”已于" in err and "停用" in err
+    with session() as opened:
+        actions = [r.action for r in opened.query(AuditRecord).order_by(AuditRecord.sequence)]
+    assert actions.index("object") < actions.index("user_remove")
+    assert verify()[2] == []
+
+
+def test_a_user_changes_their_own_password(sqlite_register, site):
+    """On 我的账户: a wrong current password, a short new one or two that differ are answered
+    beside their fields; then the change works, the user's other session ends and this one
+    stays, and the new password signs in."""
+    clerk, elsewhere = site("张经办"), site("张经办")
+    assert 'id="account-link"' in clerk.get("/").text
+    mine = "/account"
+    assert "财务经办" in clerk.get(mine).text
+    change = "/account/password"
+    wrong = post(clerk, mine, change, {"current": "not-my-password", "new": "新的密码-2026", "again": "新的密码-2026"})
+    assert wrong.status_code == 422 and errors_beside_fields(wrong) == {"current": "当前密码不正确"}
+    short = post(clerk, mine, change, {"current": PASSWORD, "new": "short", "again": "short"})
+    assert errors_beside_fields(short) == {"new": "密码长度为 5 个字符（应为 8 至 256 个字符）"}
+    differ = post(clerk, mine, change, {"current": PASSWORD, "new": "新的密码-2026", "again": "新的密码-2027"})
+    assert errors_beside_fields(differ) == {"again": "两次输入的新密码不一致"}
+    assert clerk.post(change, data={"current": PASSWORD, "new": "新的密码-2026", "again": "新的密码-2026"},
+                      headers={"origin": BASE}).status_code == 403
+    changed = post(clerk, mine, change, {"current": PASSWORD, "new": "新的密码-2026", "again": "新的密码-2026"})
+    assert changed.headers["location"] == "/account?done=changed"
+    assert "密码已修改" in clerk.get(changed.headers["location"]).text
+    assert elsewhere.get("/", follow_redirects=False).status_code == 303
+    assert sign_in(TestClient(clerk.app, base_url=BASE), "张经办", "新的密码-2026").status_code == 303
+    assert "<td>修改密码</td>" not in clerk.get(f"/c/{GAOMIDIAN}/register").text   # not a contract's step

@@ -1,8 +1,10 @@
-"""A month's facts file uploaded from the web page (issue 16): checked by the same loader as
-every facts file (alone, then together with the contract's other months: an event recorded
-twice, payments past their tranche), saved under the name of the month's file (or
-``period-NN.yaml``), the file it replaces kept in the folder's ``.history/`` (a hidden folder
-the loader does not read), and written to the audit log with both files' sha256.
+"""A month's facts file uploaded from the web page (issue 16), or made there by entering one
+event in a form (``facts_entry``): checked by the same loader as every facts file (alone, then
+together with the contract's other months: an event recorded twice, payments past their
+tranche), saved under the name of the month's file (or ``period-NN.yaml``), the file it
+replaces kept in the folder's ``.history/`` (a hidden folder the loader does not read), and
+written to the audit log with both files' sha256. A file changed by someone else between the
+check and the saving is not overwritten.
 
 A file that does not pass is not saved; the page shows it line by line with the error beside
 its line."""
@@ -31,10 +33,12 @@ HISTORY = ".history"
 
 @dataclass(frozen=True)
 class Checked:
-    """An uploaded file that passed: the name it is saved under and its month."""
+    """An uploaded file that passed: the name it is saved under, its month, and the sha256 of
+    the file it replaces as it was when checked (None when there was none)."""
 
     name: str
     period: int
+    replaces: str | None
 
 
 def check(loaded: LoadedContract, folder: Path, content: bytes) -> Checked:
@@ -55,7 +59,7 @@ def check(loaded: LoadedContract, folder: Path, content: bytes) -> Checked:
                 (together / path.name).write_bytes(path.read_bytes())
         (together / name).write_bytes(content)
         _load(together, loaded, name)
-    return Checked(name, period)
+    return Checked(name, period, _sha256(folder / name))
 
 
 def _load(folder: Path, loaded: LoadedContract, name: str):
@@ -81,15 +85,24 @@ def _name_for(folder: Path, declared: object, period: int) -> str:
     return f"period-{period:02d}.yaml"
 
 
-def save(folder: Path, checked: Checked, content: bytes, actor: str, contract: str) -> None:
+def _sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def save(folder: Path, checked: Checked, content: bytes, actor: str, contract: str,
+         action: str = "upload", details: dict | None = None) -> None:
     """Keep the file it replaces in ``.history/``, write the new one whole (never half a
-    file), and record both in the audit log; the same bytes again change nothing."""
+    file), and record both in the audit log (as ``action``, with ``details``); the same bytes
+    again change nothing, and a file changed since it was checked is refused."""
     target = folder / checked.name
-    previous = hashlib.sha256(target.read_bytes()).hexdigest() if target.exists() else None
-    if previous == hashlib.sha256(content).hexdigest():
-        return
     with register_session() as session:
         head = audit.lock_head(session)
+        previous = _sha256(target)
+        if previous != checked.replaces:
+            raise UserError(f"{checked.name} 在检查之后已被他人改动，本次未保存", file=checked.name,
+                            valid="刷新页面，在新版本上重新提交")
+        if previous == hashlib.sha256(content).hexdigest():
+            return
         if previous is not None:
             stamp = pendulum.now(BEIJING).format("YYYYMMDD-HHmmss")
             history = folder / HISTORY
@@ -98,9 +111,10 @@ def save(folder: Path, checked: Checked, content: bytes, actor: str, contract: s
         staged = folder / f".{checked.name}.uploading"
         staged.write_bytes(content)
         os.replace(staged, target)
-        audit.append(session, head, actor, "upload", contract, None,
+        audit.append(session, head, actor, action, contract, None,
                      {"file": checked.name, "period": checked.period,
-                      "sha256": hashlib.sha256(content).hexdigest(), "previous_sha256": previous})
+                      "sha256": hashlib.sha256(content).hexdigest(), "previous_sha256": previous,
+                      **(details or {})})
 
 
 def history(folder: Path) -> list[str]:

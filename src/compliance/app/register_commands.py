@@ -72,8 +72,22 @@ def _user_commands(user: argparse.ArgumentParser) -> None:
     add.add_argument("--role", required=True, choices=ROLES, help="角色")
     add.add_argument("--contract", action="append", default=[], metavar="ID",
                      help="乙方可查看的合同 id（可重复；乙方必填）")
-    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
-    actions.add_parser("list", help="列出用户、角色与可查看的合同", description="列出网页用户。")
+    _password_option(add)
+    actions.add_parser("list", help="列出用户、角色、可查看的合同，以及锁定或停用的状态",
+                       description="列出网页用户。")
+    passwd = actions.add_parser("passwd", help="重设用户的密码（同时解除锁定，该用户已登录的会话全部结束）",
+                                description="重设密码；新密码从提示中输入两遍，或用 --password-stdin 从标准输入读一行。")
+    passwd.add_argument("name", metavar="NAME", help="用户名")
+    _password_option(passwd)
+    unlock = actions.add_parser("unlock", help="解除因连续输错密码而锁定的账户", description="解除锁定。")
+    unlock.add_argument("name", metavar="NAME", help="用户名")
+    remove = actions.add_parser("remove", help="停用用户：不能再登录，已登录的会话立即结束；其签署、异议与审计记录保留",
+                                description="停用用户（不删除：其姓名仍留在结算单、异议与审计日志中）。")
+    remove.add_argument("name", metavar="NAME", help="用户名")
+
+
+def _password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
 
 
 def _signer(parser: argparse.ArgumentParser, name_help: str, day) -> None:
@@ -202,17 +216,27 @@ def _verify(_args: argparse.Namespace, _context) -> int:
 
 
 def _user(args: argparse.Namespace, context) -> int:
-    from compliance.register.users import accounts, add_user
+    from compliance.register import users
 
+    actor = f"命令行（{getpass.getuser()}）"
     if args.user_action == "list":
-        for item in accounts():
+        for item in users.accounts():
             print(f"{item.name}  {item.role}  {'、'.join(item.contracts) or '全部合同'}"
-                  + (f"  锁定至 {item.locked_until}" if item.locked_until else ""))
-        return 0
-    contracts = [context.load(contract).contract.id for contract in args.contract]
-    added = add_user(args.name, args.role, _password(args.password_stdin), contracts,
-                     f"命令行（{getpass.getuser()}）")
-    print(f"已添加用户 {added.name}（{added.role}）：可查看 {'、'.join(added.contracts) or '全部合同'}")
+                  + (f"  锁定至 {users.moment_text(item.locked_until)}" if item.locked_until else "")
+                  + (f"  已停用（{users.moment_text(item.disabled_at)}）" if item.disabled_at else ""))
+    elif args.user_action == "add":
+        contracts = [context.load(contract).contract.id for contract in args.contract]
+        added = users.add_user(args.name, args.role, _password(args.password_stdin), contracts, actor)
+        print(f"已添加用户 {added.name}（{added.role}）：可查看 {'、'.join(added.contracts) or '全部合同'}")
+    elif args.user_action == "passwd":
+        users.reset_password(args.name, _password(args.password_stdin), actor)
+        print(f"已重设用户 {args.name.strip()} 的密码；其已登录的会话均已结束")
+    elif args.user_action == "unlock":
+        print(f"已解除用户 {args.name.strip()} 的锁定" if users.unlock(args.name, actor)
+              else f"用户 {args.name.strip()} 未被锁定，无需解除")
+    else:
+        users.remove(args.name, actor)
+        print(f"已停用用户 {args.name.strip()}：不能再登录，已登录的会话已结束；其签署与审计记录保留")
     return 0
 
 

@@ -2,7 +2,8 @@
 its lawyers and each vendor sign in, and see what their role allows — the contracts, each
 contract's ledger as of a chosen day, its month, cycle and tranche statements (PDF too), the
 what-if preview, the statement register and its audit log; finance issue, approve and void
-(``web_register``) and upload facts (``web_facts``); vendors confirm or object (``web_vendor``).
+(``web_register``) and upload facts or enter events (``web_facts``); vendors confirm or object
+(``web_vendor``); everyone changes their own password (``web_account``).
 Server-rendered Chinese pages over the same engine and numbers as the command line.
 
 Facts are read from ``<facts root>/<contract id>/`` and read again whenever a file there
@@ -21,7 +22,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from compliance.app import web_auth, web_facts, web_font, web_preview, web_register, web_vendor
+from compliance.app import web_account, web_auth, web_facts, web_font, web_preview, web_register, \
+    web_vendor
 from compliance.app.web_auth import SignInNeeded, sign_in_redirect, viewer
 from compliance.app.web_calculation import calculations
 from compliance.app.web_security import Guard, WebSettings
@@ -67,8 +69,8 @@ def create_app(facts_root: Path, contracts_dir: Path = CONTRACTS_DIR,
     app.add_api_route(web_font.ROUTE, lambda: Response(web_font.first_face(), media_type="font/ttf"))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app, site)
-    for router in (web_auth.routes(settings), web_preview.routes(site), web_register.routes(site),
-                   web_vendor.routes(site), web_facts.routes(site)):
+    for router in (web_auth.routes(settings), web_account.routes(), web_preview.routes(site),
+                   web_register.routes(site), web_vendor.routes(site), web_facts.routes(site)):
         app.include_router(router)
     _reading_pages(app, site)
     return app

@@ -59,7 +59,7 @@ def _signature(token: str) -> str:
     return hmac.new(_key(database_url()), token.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def _token(request: Request) -> str | None:
+def session_token(request: Request) -> str | None:
     """The session token of a cookie whose signature holds."""
     token, _, signature = request.cookies.get(SESSION_COOKIE, "").rpartition(".")
     if not token or not token.isascii() or not hmac.compare_digest(signature, _signature(token)):
@@ -69,7 +69,7 @@ def _token(request: Request) -> str | None:
 
 def viewer(request: Request) -> SignedIn:
     """Who is asking (a dependency of every page but the sign-in page)."""
-    token = _token(request)
+    token = session_token(request)
     found = signed_in(token) if token else None
     if found is None:
         raise SignInNeeded(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
@@ -114,7 +114,7 @@ def routes(settings: WebSettings) -> APIRouter:
 
     @router.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/") -> Response:
-        token = _token(request)
+        token = session_token(request)
         if token and signed_in(token):
             return RedirectResponse(_safe_next(next), status_code=303)
         return sign_in_page(request, _safe_next(next))
@@ -136,7 +136,7 @@ def routes(settings: WebSettings) -> APIRouter:
 
     @router.post("/logout")
     def logout(request: Request, sent: Posted = Depends(posted)) -> Response:
-        sign_out(_token(request))
+        sign_out(session_token(request))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -79,15 +79,23 @@ def addable(loaded: LoadedContract) -> list[dict[str, str]]:
     return rows
 
 
+def read_period(loaded: LoadedContract, text: str | None) -> tuple[int, str | None]:
+    """The month a form names (the current one when it names none), or the current one and
+    what would be valid."""
+    text = (str(current_month(loaded)) if text is None else text).strip()
+    period = int(text) if PERIOD.fullmatch(text) else 0
+    if 1 <= period <= loaded.period_count:
+        return period, None
+    return current_month(loaded), f"期次应为 1 至 {loaded.period_count} 的整数"
+
+
 def read_form(loaded: LoadedContract, values: dict[str, str]) -> Form:
     """The submitted form, each field checked as strictly as the command line checks it; an
     error names what would be valid."""
     errors: dict[str, str] = {}
-    period_text = values.get("period", str(current_month(loaded))).strip()
-    period = int(period_text) if PERIOD.fullmatch(period_text) else 0
-    if not 1 <= period <= loaded.period_count:
-        errors["period"] = f"期次应为 1 至 {loaded.period_count} 的整数"
-        period = current_month(loaded)
+    period, wrong = read_period(loaded, values.get("period"))
+    if wrong:
+        errors["period"] = wrong
     rating = values.get("rating", "").strip() or None
     if rating is not None and rating not in loaded.contract.ratings:
         errors["rating"] = (f"评价应为 {' / '.join(loaded.contract.ratings)} 之一"

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,30 @@ def facts_text(path: Path, contract, period: Period, events: list[dict[str, Any]
     """The facts file at ``path`` with ``events`` as its imported events."""
     lines = [f"  - {_flow(event)}" for event in events]
     if not path.is_file():
-        head = [f"# {contract.short_name} 第 {period.index} 期（{period.start} 至 {period.end}）",
-                f"contract: {contract.id}", f"period: {period.index}", "events:"]
-        return "\n".join([*head, MARKER_LINE, *lines]) + "\n"
+        return "\n".join([*_head(contract, period), MARKER_LINE, *lines]) + "\n"
     text = sourceyaml.read_text(path)
     kept, indent = _kept(path, text)
     return kept + "\n".join([MARKER_LINE, *(indent + line[2:] for line in lines)]) + "\n"
+
+
+def with_event_by_hand(path: Path, contract, period: Period, event: dict[str, Any]) -> str:
+    """The facts file at ``path`` with one more event written as if typed by hand (the web
+    page's event form): above the marker of imported events, so the next import keeps it, else
+    at the end of the events list; a month without a file gets a new one."""
+    line = f"- {_flow(event)}\n"
+    if not path.is_file():
+        return "\n".join(_head(contract, period)) + "\n  " + line
+    lines = sourceyaml.read_text(path).splitlines(keepends=True)
+    marker = next((n for n, text in enumerate(lines) if text.startswith(MARKER)), None)
+    if marker is None:
+        kept, indent = _kept(path, "".join(lines))
+        return kept + indent + line
+    return "".join([*lines[:marker], _indent(lines[:marker]) + line, *lines[marker:]])
+
+
+def _head(contract, period: Period) -> list[str]:
+    return [f"# {contract.short_name} 第 {period.index} 期（{period.start} 至 {period.end}）",
+            f"contract: {contract.id}", f"period: {period.index}", "events:"]
 
 
 def typed_by_hand(book: FactsBook | None, target: Path) -> list[RecordedEvent]:
@@ -95,15 +114,15 @@ def _indent(lines: list[str]) -> str:
 
 def _flow(value: Any) -> str:
     """A value as one line of YAML: text double-quoted (as JSON quotes it: ``010`` and
-    ``yes`` stay text) unless it is a plain name (an event type), dates and whole numbers
-    plain."""
+    ``yes`` stay text) unless it is a plain name (an event type), dates and numbers (an
+    amount's Decimal too) plain."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(map(_flow, value)) + "]"
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, int) or (_NAME.fullmatch(value) and value.lower() not in _WORDS):
+    if isinstance(value, (int, Decimal)) or (_NAME.fullmatch(value) and value.lower() not in _WORDS):
         return str(value)
     return json.dumps(value, ensure_ascii=False)
 

@@ -1,7 +1,10 @@
 """Signing in to the web page: a password checked against the account's argon2 hash, a
 server-side session that ends after ``SESSION_HOURS``, and a lockout of ``LOCKOUT_MINUTES``
 after ``MAX_FAILURES`` wrong passwords in a row (a right password while locked is refused too,
-so guessing on does not help). Signing in and a lockout are written to the audit log.
+so guessing on does not help). A disabled account is refused as an unknown name is. A
+signed-in user changes their own password by giving the current one (a wrong one counts
+toward the lockout too); their other sessions end. Signing in, a lockout and a change of
+password are written to the audit log.
 
 A session is known by a random token the browser keeps in its cookie; the register keeps only
 the token's sha256, so reading the database does not give anyone a session."""
@@ -14,11 +17,13 @@ from dataclasses import dataclass
 import pendulum
 from sqlalchemy import delete
 
+from compliance.errors import UserError
 from compliance.model.today import BEIJING
 from compliance.register import audit
 from compliance.register.database import session as register_session
-from compliance.register.tables import SessionKey, User, UserSession
-from compliance.register.users import DECOY_HASH, password_matches
+from compliance.register.tables import AuditHead, SessionKey, User, UserSession
+from compliance.register.users import DECOY_HASH, HASHER, check_password, end_sessions, \
+    password_matches, still_locked
 
 MAX_FAILURES = 5
 LOCKOUT_MINUTES = 15
@@ -26,6 +31,7 @@ SESSION_HOURS = 8
 """One working day; then the user signs in again."""
 REFUSED = "用户名或密码不正确"
 """The one answer to a wrong name or a wrong password (which of the two is not said)."""
+WRONG_CURRENT = "当前密码不正确"
 
 
 class SignInRefused(Exception):
@@ -63,21 +69,13 @@ def sign_in(name: str, password: str) -> str:
 def _attempt(session, name: str, password: str) -> tuple[str | None, str]:
     head = audit.lock_head(session)
     user = session.get(User, name)
-    if user is None:
+    if user is None or user.disabled_at:
         password_matches(DECOY_HASH, password)
         return REFUSED, ""
+    refusal = _checked(session, head, user, password)
+    if refusal:
+        return refusal, ""
     now = _now()
-    if user.locked_until and pendulum.parse(user.locked_until) > now:
-        return _locked(user.locked_until), ""
-    if not password_matches(user.password_hash, password):
-        user.failures += 1
-        if user.failures < MAX_FAILURES:
-            return REFUSED, ""
-        user.failures, user.locked_until = 0, now.add(minutes=LOCKOUT_MINUTES).isoformat()
-        audit.append(session, head, user.name, "lockout", "", None,
-                     {"until": user.locked_until, "failures": MAX_FAILURES})
-        return _locked(user.locked_until), ""
-    user.failures, user.locked_until = 0, None
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_sha256=_digest(token), name=user.name,
                             csrf=secrets.token_urlsafe(32), created_at=now.isoformat(),
@@ -85,6 +83,51 @@ def _attempt(session, name: str, password: str) -> tuple[str | None, str]:
     session.execute(delete(UserSession).where(UserSession.expires_at < now.isoformat()))
     audit.append(session, head, user.name, "sign_in", "", None, {"role": user.role})
     return None, token
+
+
+def _checked(session, head: AuditHead, user: User, password: str) -> str | None:
+    """None when ``password`` is the account's (its wrong guesses forgotten); else why not: a
+    lockout that has not ended, or a wrong password, counted (the fifth in a row locks)."""
+    if still_locked(user):
+        return _locked(user.locked_until)
+    if password_matches(user.password_hash, password):
+        user.failures, user.locked_until = 0, None
+        return None
+    user.failures += 1
+    if user.failures < MAX_FAILURES:
+        return REFUSED
+    user.failures, user.locked_until = 0, _now().add(minutes=LOCKOUT_MINUTES).isoformat()
+    audit.append(session, head, user.name, "lockout", "", None,
+                 {"until": user.locked_until, "failures": MAX_FAILURES})
+    return _locked(user.locked_until)
+
+
+def change_password(token: str, current: str, new: str) -> None:
+    """The signed-in user's new password (the rules of ``user add``), given the current one;
+    their other sessions end, this one stays. Refused with :class:`SignInRefused` (a wrong
+    current password, counted) or a UserError (the new password)."""
+    check_password(new)
+    if new == current:
+        raise UserError("新密码与当前密码相同", field="新密码", valid="另一个密码")
+    with register_session() as session:
+        refusal = _change(session, token, current, new)
+    if refusal:
+        raise SignInRefused(refusal)
+
+
+def _change(session, token: str, current: str, new: str) -> str | None:
+    head = audit.lock_head(session)
+    row = session.get(UserSession, _digest(token))
+    if row is None:
+        return "登录已失效，请重新登录"
+    user = session.get(User, row.name)
+    refusal = _checked(session, head, user, current)
+    if refusal:
+        return WRONG_CURRENT if refusal == REFUSED else refusal
+    user.password_hash = HASHER.hash(new)
+    end_sessions(session, user.name, keep=row.token_sha256)
+    audit.append(session, head, user.name, "password", "", None, {"name": user.name})
+    return None
 
 
 def _locked(until: str) -> str:

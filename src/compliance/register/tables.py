@@ -156,7 +156,8 @@ class Objection(Base):
 
 class User(Base):
     """Someone who signs in to the web page: a name, a role (see ``roles``), an argon2 hash
-    of the password, the contracts a vendor may see, and the failed sign-ins that lock it."""
+    of the password, the contracts a vendor may see, the failed sign-ins that lock it, and
+    whether it has been disabled (never deleted: its name stays in the register)."""
 
     __tablename__ = "user_account"
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -165,6 +166,9 @@ class User(Base):
     created_at: Mapped[str] = mapped_column(String(40))
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    disabled_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """When ``compliance user remove`` disabled the account (it no longer signs in); None
+    while it is in use."""
     contracts: Mapped[list["UserContract"]] = relationship(order_by="UserContract.contract",
                                                            cascade="all, delete-orphan")
 

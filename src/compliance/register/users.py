@@ -1,21 +1,28 @@
-"""Accounts of the web page: ``compliance user add NAME --role … [--contract ID …]``.
+"""Accounts of the web page: ``compliance user add NAME --role … [--contract ID …]``, and
+their care: ``user passwd`` (a new password), ``user unlock`` (a lockout lifted) and ``user
+remove`` (the account disabled, never deleted: its name stays on what it signed, its
+objections and the audit log; its sessions end at once).
 
 Passwords are kept only as argon2id hashes (argon2-cffi's ``PasswordHasher``, its default
 parameters: RFC 9106's second recommended option, 64 MiB of memory); the password itself is
-never stored nor logged. Each account added is written to the audit log."""
+never stored nor logged. Each of these steps is written to the audit log."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pendulum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from compliance.errors import UserError
+from compliance.model.suggest import did_you_mean
+from compliance.model.today import BEIJING
 from compliance.register import audit
 from compliance.register.database import session as register_session
 from compliance.register.roles import ROLES, VENDOR
-from compliance.register.tables import User, UserContract
+from compliance.register.tables import User, UserContract, UserSession
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 8
@@ -31,6 +38,9 @@ class Account:
     role: str
     contracts: tuple[str, ...]
     locked_until: str | None = None
+    """Until when it is locked, while it is."""
+    disabled_at: str | None = None
+    """When it was disabled (``user remove``)."""
 
 
 def check_password(password: str) -> None:
@@ -64,8 +74,11 @@ def add_user(name: str, role: str, password: str, contracts: list[str], actor: s
     check_password(password)
     with register_session() as session:
         head = audit.lock_head(session)
-        if session.get(User, name) is not None:
-            raise UserError(f"已有名为“{name}”的用户", field="NAME", valid="另一个用户名")
+        existing = session.get(User, name)
+        if existing is not None:
+            raise UserError(f"已有名为“{name}”的用户" + ("（已停用；其姓名仍留在登记簿中）"
+                                                     if existing.disabled_at else ""),
+                            field="NAME", valid="另一个用户名")
         user = User(name=name, role=role, password_hash=HASHER.hash(password),
                     created_at=audit.now(), failures=0,
                     contracts=[UserContract(contract=c) for c in sorted(set(contracts))])
@@ -76,7 +89,72 @@ def add_user(name: str, role: str, password: str, contracts: list[str], actor: s
 
 
 def account(user: User) -> Account:
-    return Account(user.name, user.role, tuple(c.contract for c in user.contracts), user.locked_until)
+    return Account(user.name, user.role, tuple(c.contract for c in user.contracts),
+                   user.locked_until if still_locked(user) else None, user.disabled_at)
+
+
+def moment_text(value: str) -> str:
+    """A stored moment as people read it: ``2026-01-05 09:30`` (Beijing time)."""
+    return value[:16].replace("T", " ")
+
+
+def still_locked(user: User) -> bool:
+    """Whether a lockout of the account has not yet ended."""
+    return bool(user.locked_until) and pendulum.parse(user.locked_until) > pendulum.now(BEIJING)
+
+
+def reset_password(name: str, password: str, actor: str) -> None:
+    """``user passwd``: a new password, by the rules of ``user add``; a lockout is lifted (the
+    user can sign in with it at once) and every session of the account ends."""
+    check_password(password)
+    with register_session() as session:
+        head = audit.lock_head(session)
+        user = _in_use(session, name)
+        user.password_hash, user.failures, user.locked_until = HASHER.hash(password), 0, None
+        end_sessions(session, user.name)
+        audit.append(session, head, actor, "user_passwd", "", None, {"name": user.name})
+
+
+def unlock(name: str, actor: str) -> bool:
+    """``user unlock``: a lockout lifted and the wrong passwords so far forgotten; False (and
+    nothing recorded) when there was nothing to lift."""
+    with register_session() as session:
+        head = audit.lock_head(session)
+        user = _in_use(session, name)
+        if not still_locked(user) and not user.failures:
+            return False
+        user.failures, user.locked_until = 0, None
+        audit.append(session, head, actor, "user_unlock", "", None, {"name": user.name})
+        return True
+
+
+def remove(name: str, actor: str) -> None:
+    """``user remove``: the account disabled and its sessions ended; what it did stays."""
+    with register_session() as session:
+        head = audit.lock_head(session)
+        user = _in_use(session, name)
+        user.disabled_at = audit.now()
+        end_sessions(session, user.name)
+        audit.append(session, head, actor, "user_remove", "", None, {"name": user.name})
+
+
+def end_sessions(session: Session, name: str, keep: str | None = None) -> None:
+    """End every session of ``name`` (but the one whose token's sha256 is ``keep``)."""
+    session.execute(delete(UserSession).where(UserSession.name == name,
+                                              UserSession.token_sha256 != (keep or "")))
+
+
+def _in_use(session: Session, name: str) -> User:
+    """The account named ``name``, refused when there is none or it has been disabled."""
+    user = session.get(User, name.strip())
+    if user is None:
+        names = list(session.execute(select(User.name).where(User.disabled_at.is_(None))).scalars())
+        raise UserError(f"没有名为“{name}”的用户{did_you_mean(name, names, '；')}", field="NAME",
+                        valid="compliance user list 列出的用户名")
+    if user.disabled_at:
+        raise UserError(f"用户“{user.name}”已于 {moment_text(user.disabled_at)} 停用",
+                        field="NAME", valid="在用的账户")
+    return user
 
 
 def accounts() -> list[Account]:
