@@ -123,8 +123,13 @@ def _same_or_refused(live: Statement, statement: dict[str, Any]) -> Issued:
     if live.fingerprint == statement["fingerprint"]["sha256"]:
         return Issued(live, False)
     raise UserError(f"{live.span_label}已出具结算单 {live.number}，其后事实有改动；"
-                    f"请用 compliance correct {live.number} --reason … 出具更正结算单",
+                    f"请出具 {live.number} 的更正结算单{_how_to_correct(live.number)}",
                     field="--" + live.span.split("-")[0], valid=f"compliance correct {live.number}")
+
+
+def _how_to_correct(number: str) -> str:
+    """Where a corrective statement is issued, on the command line and on the web page."""
+    return f"（命令行：compliance correct {number} --reason …；网页：结算单 {number} 页面的“更正”）"
 
 
 def live_readers(session: Session, contract: str,
@@ -146,7 +151,7 @@ def check_closed_months(session: Session, request: Request, statement: dict[str,
         if facts.period in closes and read[facts.name] != facts.sha256:
             raise UserError(
                 f"第 {facts.period} 期已由结算单 {closing.number} 结清，其事实文件此后被改动；"
-                f"请先用 compliance correct {closing.number} --reason … 更正该期",
+                f"请先出具 {closing.number} 的更正结算单{_how_to_correct(closing.number)}",
                 file=request.facts_folder / facts.name, valid=f"compliance correct {closing.number}")
 
 
