@@ -129,7 +129,7 @@ def _same_or_refused(live: Statement, statement: dict[str, Any]) -> Issued:
 
 def _how_to_correct(number: str) -> str:
     """Where a corrective statement is issued, on the command line and on the web page."""
-    return f"（命令行：compliance correct {number} --reason …；网页：结算单 {number} 页面的“更正”）"
+    return f"（命令行：compliance correct {number} --reason …；网页：结算单 {number} 页面的“出具更正结算单”）"
 
 
 def live_readers(session: Session, contract: str,
