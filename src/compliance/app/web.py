@@ -39,6 +39,7 @@ from compliance.render.templates import TEMPLATES
 from compliance.views.ledger import ledger
 from compliance.views.spans import Span, span_statement
 from compliance.views.whatif import month_statement
+from compliance.views.statement import span_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -153,7 +154,7 @@ def _reading_pages(app: FastAPI, site: Site) -> None:
                        who: SignedIn = Depends(viewer)) -> HTMLResponse:
         loaded, statement = _span_statement(site, who, contract_id, kind, number, as_of)
         return page(request, "statement.html", contract=loaded.contract, statement=statement,
-                    explained=calculations(statement, loaded.contract), label=pdf.span_label(statement), kind=kind, number=number,
+                    explained=calculations(statement, loaded.contract), label=span_label(statement), kind=kind, number=number,
                     as_of=as_of)
 
 

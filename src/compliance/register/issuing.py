@@ -35,6 +35,7 @@ from compliance.register.tables import Approval, Statement, StatementFacts
 from compliance.render import pdf
 from compliance.render.seal import sealed_json
 from compliance.views.spans import Span, span_statement
+from compliance.views.statement import span_label
 
 ISSUER_ROLE = "经办"
 
@@ -89,7 +90,7 @@ def settled(request: Request) -> dict[str, Any]:
                                request.calendar, request.calendar_digest)
     end = span_end(statement)
     if end is not None and end > request.on:
-        raise UserError(f"{pdf.span_label(statement)}至 {end} 才结束，{request.on} 不能出具结算单",
+        raise UserError(f"{span_label(statement)}至 {end} 才结束，{request.on} 不能出具结算单",
                         field="--date", valid=f"{end} 或以后的日期")
     return statement
 
@@ -166,7 +167,7 @@ def store(session: Session, request: Request, statement: dict[str, Any],
         **({"corrects": corrects} if corrects else {})}}
     row = Statement(
         number=number, contract=contract.id, year=request.on.year, sequence=sequence,
-        span=request.span.stem, span_label=pdf.span_label(statement), status="issued",
+        span=request.span.stem, span_label=span_label(statement), status="issued",
         issued_on=request.on.isoformat(), issued_by=request.name, issued_at=audit.now(),
         facts_folder=str(request.facts_folder), fingerprint=statement["fingerprint"]["sha256"],
         contract_sha256=request.loaded.digest,
