@@ -11,10 +11,12 @@ group-by of the same file (issue 17: goal ≤ 2×).
   import   a fresh ``compliance import gaomidian-2025 FILE --period 4 --facts DIR`` into an
            empty folder: the facts file and the record of imported rows written.
 
-Runs are paired (A, B, A, B …); the ratio is of the medians. The import's events are checked
-against the plan (the counts of each type), and its peak memory (maximum resident set) is
-reported beside the file's size. GBK is measured apart: transcoding is work DuckDB's reader
-cannot do here (its encodings are a downloadable extension).
+Runs are paired (A, B, A, B …); the ratio is of the medians of wall time, the CPU seconds
+(user and system, every thread) beside them, since the machine is shared: the load average
+over the runs is printed too. The import's events are checked against the plan (the counts of
+each type), and its peak memory (maximum resident set) is reported beside the file's size. GBK
+is measured apart: transcoding is work DuckDB's reader cannot do here (its encodings are a
+downloadable extension).
 
 Run:  .venv/bin/python benchmarks/bench_import.py [--rows N] [--runs K] [--gbk]
 Not a test: speed is measured and judged against the goal here, never asserted.
@@ -22,6 +24,7 @@ Not a test: speed is measured and judged against the goal here, never asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -57,13 +60,17 @@ def plan(rows: int) -> synthetic_export.Plan:
                                  other_months=rows // 1000)
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, all threads) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def imported(export: Path, work: Path, run: int) -> tuple[float, Path]:
+def imported(export: Path, work: Path, run: int) -> tuple[tuple[float, float], Path]:
     facts = work / f"facts-{run}"
     seconds = timed([COMPLIANCE, "import", "gaomidian-2025", str(export), "--period", "4",
                      "--facts", str(facts)])
@@ -94,24 +101,33 @@ def main() -> None:
         export = synthetic_export.write_csv(
             synthetic_export.export_rows("gaomidian-2025", 4, expected), work / "export.csv", "utf-8")
         print(f"export: {args.rows:,} 行，{export.stat().st_size / 2**20:.0f} MiB（UTF-8）")
-        duck, ours = [], []
+        duck, ours, loads = [], [], [os.getloadavg()[0]]
         for run in range(args.runs):
             duck.append(timed([PYTHON, "-c", BASELINE, str(export)]))
             seconds, facts_file = imported(export, work, run)
             ours.append(seconds)
             check(facts_file, expected)
+            loads.append(os.getloadavg()[0])
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        ratio = statistics.median(ours) / statistics.median(duck)
-        print(f"duckdb read + group by  {statistics.median(duck):.2f} s（中位数，{args.runs} 次）")
-        print(f"compliance import       {statistics.median(ours):.2f} s（中位数，{args.runs} 次）")
-        print(f"ratio {ratio:.1f}×（目标 ≤ 2×）{'达到' if ratio <= 2 else '未达到'}；"
-              f"子进程峰值内存 {peak:.0f} MiB")
+        ratio = _median(ours, 0) / _median(duck, 0)
+        print(f"duckdb read + group by  {_median(duck, 0):.2f} s，CPU {_median(duck, 1):.2f} s"
+              f"（中位数，{args.runs} 次）")
+        print(f"compliance import       {_median(ours, 0):.2f} s，CPU {_median(ours, 1):.2f} s"
+              f"（中位数，{args.runs} 次）")
+        print(f"ratio {ratio:.1f}×（目标 ≤ 2×）{'达到' if ratio <= 2 else '未达到'}；CPU 之比 "
+              f"{_median(ours, 1) / _median(duck, 1):.1f}×；子进程峰值内存 {peak:.0f} MiB；"
+              f"负载（1 分钟平均）{min(loads):.1f}–{max(loads):.1f}")
         if args.gbk:
             gbk = synthetic_export.write_csv(
                 synthetic_export.export_rows("gaomidian-2025", 4, expected), work / "gbk.csv", "gbk")
-            seconds, facts_file = imported(gbk, work, args.runs)
+            (seconds, cpu), facts_file = imported(gbk, work, args.runs)
             check(facts_file, expected)
-            print(f"compliance import (GBK) {seconds:.2f} s")
+            print(f"compliance import (GBK) {seconds:.2f} s，CPU {cpu:.2f} s")
+
+
+def _median(runs: list[tuple[float, float]], which: int) -> float:
+    """The median of the runs' wall (0) or CPU (1) seconds."""
+    return statistics.median(run[which] for run in runs)
 
 
 if __name__ == "__main__":

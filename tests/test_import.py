@@ -19,6 +19,13 @@ import pytest
 import yaml
 from conftest import ROOT, run_cli
 
+from compliance.engine.loading import load_contract
+from compliance.imports import events, reading
+from compliance.imports.aggregate import Table, column_of
+from compliance.imports.mapping import load_mapping, mapping_path
+from compliance.imports.rows import find_header
+from compliance.model.contract import resolve_contract_path
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic_export  # noqa: E402
 from synthetic_export import HEADER, Plan  # noqa: E402
@@ -144,6 +151,18 @@ def test_a_quoted_line_break_keeps_the_row_numbers_a_spreadsheet_shows(tmp_path,
     assert events_of(tmp_path / "f")[0]["origin"] == {"file": "e.csv", "row": 5}
 
 
+def test_an_export_with_many_blank_lines_keeps_the_row_numbers_a_spreadsheet_shows(tmp_path, capsys):
+    """A blank line after every work order (more runs of them than are counted as rows are
+    read): order 150, the 0-point one, is on row 2 × 150 = 300 (the header, then an order and
+    a blank line each)."""
+    rows = [HEADER]
+    for number in range(1, 201):
+        rows += [order(number, score="0" if number == 150 else "100"), []]
+    code, out, _ = imported(capsys, tmp_path / "f", write_csv(tmp_path / "e.csv", rows))
+    assert code == 0, out
+    assert events_of(tmp_path / "f")[0]["origin"] == {"file": "e.csv", "row": 300}
+
+
 def test_importing_the_same_export_twice_adds_nothing(tmp_path, capsys):
     facts = tmp_path / "f"
     imported(capsys, facts, BUNDLED)
@@ -237,3 +256,78 @@ def test_a_mapping_that_does_not_fit_its_contract_is_refused_naming_its_line(tmp
     assert code == 2
     assert "m.yaml:7: events.zero_point_order.when: 条件 得分 = 0中的 得分 不是可用的名称" in err
     assert "m.yaml:8: events.advance_payment: advance_payment（甲方先行垫付）须写明 amount" in err
+
+
+EVERY_KIND_OF_CONDITION = """\
+contract: gaomidian-2025
+ref: 工单编号
+date: 受理时间
+columns:
+  所属街道: {}
+  考核得分: {type: number}
+  派单时长: {header: 派单时长（分钟）, type: number}
+  响应情况: {}
+  回访情况: {}
+  受理: {header: 受理时间, type: time}
+  派单: {header: 派单时间, type: time}
+this_contract: 非 所属街道 ≠ "高米店街道"
+events:
+  zero_point_order: {when: 考核得分 ≤ 0 或 考核得分 = 0.0}
+  complaint: {when: 考核得分 < 60% × 100 且 非 响应情况 = "已响应"}
+  dispatch_timeout: {when: 派单时长 ≥ 30.5 或 派单时长 > 15 × 2}
+  callback_missed: {when: 回访情况 ≠ "已回访" 或 考核得分 = 0}
+  false_record: {when: 派单 > 受理 且 派单时长 = 0}
+  uncured_breach: {when: 派单时长 × 2 > 60}
+  invoice_invalid: {when: "分钟数(受理, 派单) > 30"}
+"""
+"""Comparisons of every kind, 且 或 非, constants worked out (60% × 100, 15 × 2), two times
+compared; the last two conditions are not simple (arithmetic on a column, a function)."""
+
+
+def _edge_rows() -> list[list[str]]:
+    """Rows whose values sit on the conditions' edges, typed as clerks type them."""
+    values = [("0", "10", "已响应"), ("０", "31", "未响应"), (" 0.0 ", "30", "已响应"),
+              ("-0", "30.5", ""), ("", "", "未响应"), ("abc", "x", "已响应"), ("1,000", "２９", "未响应"),
+              ("59.99", "60", "未响应"), ("60", "0", "已响应"), ("0.00000000001", "30.00", "未响应")]
+    rows = [HEADER]
+    for number, (score, minutes, answered) in enumerate(values, start=1):
+        for street, callback in (("高米店街道", "已回访"), (" 高米店街道　", "遗漏"), ("旧宫镇", "")):
+            row = order(len(rows), score=score, minutes=minutes, street=street, callback=callback)
+            row[5] = f"2026-02-03 {9 + number % 2:02d}:{number:02d}"  # 派单时间: after or before 受理
+            row[7] = answered
+            rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("mapping_text", [None, EVERY_KIND_OF_CONDITION], ids=["bundled", "every kind"])
+@pytest.mark.parametrize("export", ["bundled", "edge values"])
+def test_sql_and_the_formula_evaluator_classify_every_row_alike(tmp_path, mapping_text, export):
+    """A simple condition is decided by DuckDB as it reads the rows; every row gets the verdict
+    the formula evaluator gives it, the empty and unreadable values included."""
+    contract = load_contract(resolve_contract_path("gaomidian-2025")).contract
+    path = mapping_path(contract.id)
+    if mapping_text:
+        path = tmp_path / "every.yaml"
+        path.write_text(mapping_text, "utf-8")
+    mapping = load_mapping(path, contract)
+    file = BUNDLED if export == "bundled" else write_csv(tmp_path / "edge.csv", _edge_rows())
+    source = reading.open_export(file, None, tmp_path / "utf8.csv")
+    headers = [mapping.ref, mapping.date, *(mapping.header_of(name) for name in mapping.columns)]
+    layout = find_header(source.name, source.head, list(dict.fromkeys(headers)))
+
+    def verdicts(compiled: bool) -> tuple[list[str], list[tuple]]:
+        table = Table(tmp_path, mapping, compiled=compiled)
+        try:
+            table.add(source, layout)
+            events.judge(table, mapping)
+            columns = [column_of(what) for what in mapping.conditions()]
+            rows = table.sql(f"select row, {', '.join(columns)} from judged order by row")
+            return [what for what, sql in table.compiled.items() if sql is None], rows
+        finally:
+            table.close()
+
+    not_compiled, by_sql = verdicts(compiled=True)
+    assert not_compiled == (["uncured_breach", "invoice_invalid"] if mapping_text else [])
+    _, by_evaluator = verdicts(compiled=False)
+    assert by_sql == by_evaluator
+    assert any(any(row[1:]) for row in by_sql) and not all(all(row[1:]) for row in by_sql)

@@ -8,8 +8,9 @@ from (issue 17).
 reading     the file as UTF-8 CSV records, numbered as a spreadsheet numbers its rows
 mapping     the mapping file: which column holds what, and the condition of each event type
 rows        the header row under merged title rows; totals rows, blank lines, full-width digits
-aggregate   DuckDB: every row classified, the conditions applied, the rows grouped
-events      the conditions worked out once per distinct value; events from the imported rows
+aggregate   DuckDB: every row read, classified and judged in one pass; the rows grouped
+conditions  a simple condition as SQL, decided by DuckDB as it reads the rows
+events      the other conditions worked out once per distinct value; events from the rows
 ledger      what earlier imports of the month read: nothing twice, every change shown
 writing     the month's facts file, its imported block rewritten, checked, written atomically
 report      what the import did, in the clerk's words

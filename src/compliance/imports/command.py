@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from compliance.engine.loading import load_contract
 from compliance.errors import UserError, all_of
 from compliance.imports import events, ledger, reading, report, writing
-from compliance.imports.aggregate import Table
+from compliance.imports.aggregate import Table, column_of
 from compliance.imports.mapping import TYPE_LABELS, Mapping, load_mapping, mapping_path
 from compliance.imports.rows import find_header, ranges
 from compliance.model import periods, sourceyaml
@@ -100,7 +101,7 @@ class Import:
         self.files, self.loaded, self.book, self.folder = files, loaded, book, folder
         period = result.period
         self.dated = "kind = 'data' and day is not null"
-        mine = events.column_of("this_contract") if mapping.this_contract else "true"
+        mine = column_of("this_contract") if mapping.this_contract else "true"
         self.ours = f"{self.dated} and {mine}"
         self.scope = f"{self.ours} and day between '{period.start}' and '{period.end}'"
 
@@ -134,7 +135,7 @@ class Import:
         for n, name in enumerate(names):
             where = self.dated if name in deciding else self.scope
             type_label = TYPE_LABELS[mapping.columns[name].type]
-            checks.append((f"{where} and v{n} is not null and t{n} is null",
+            checks.append((f"{where} and {self.table.unreadable(n)}",
                            f"{name} 不是{type_label}", f"v{n}", mapping.header_of(name)))
         return [problem for where, label, value, column in checks
                 for problem in self._rows_wrong(where, label, value, column)]
@@ -177,7 +178,7 @@ class Import:
             result.skipped[kind] = table.rows_where("kind = ?", [kind])
         if self.mapping.this_contract:
             result.other_contract = table.rows_where(
-                f"{self.dated} and not {events.column_of('this_contract')}")
+                f"{self.dated} and not {column_of('this_contract')}")
         for day_rows in table.sql(f"select day, list(file), list(row) from judged where {self.ours}"
                                   f" and not (day between '{result.period.start}' and "
                                   f"'{result.period.end}') group by day order by day"):
@@ -195,7 +196,7 @@ class Import:
     def compare(self) -> None:
         result, table, mapping = self.result, self.table, self.mapping
         values = "".join(f", v{n} as {ledger.value_column(name)}" for n, name in enumerate(mapping.columns))
-        kinds = "".join(f", {events.column_of(name)} as {ledger.event_column(name)}"
+        kinds = "".join(f", {column_of(name)} as {ledger.event_column(name)}"
                         for name in mapping.events)
         incoming = f"select ref, file, sheet, row, day{values}{kinds} from judged where {self.scope}"
         labels = {name: spec.label for name, spec in result.contract.event_types.items()}
@@ -205,7 +206,32 @@ class Import:
         result.after = ledger.event_totals(table, "final", list(mapping.events))
 
     def compose(self) -> None:
-        """The facts file rebuilt and checked; written unless ``--dry-run``."""
+        """The facts file rebuilt and checked; written with the record when there is something
+        new, unless ``--dry-run``. DuckDB writes the record while Python builds and checks the
+        facts file (DuckDB works without holding Python's lock), from the start when new or
+        accepted rows make it certain to be written."""
+        result = self.result
+        comparison = result.comparison
+        self._sort_events()
+        with ThreadPoolExecutor(1) as pool:
+            new_rows = comparison.added > 0 or bool(result.accepted and comparison.corrections)
+            record = self._record(pool) if new_rows else None
+            text = writing.facts_text(result.target, result.contract, result.period, result.written)
+            old = sourceyaml.read_text(result.target) if result.target.is_file() else None
+            result.changed = new_rows or text != old
+            record = record or (self._record(pool) if result.changed else None)
+            writing.check(self.folder, result.target, text, self.loaded)
+        if record is not None:
+            writing.write(result.target, text, result.record, record.result())
+
+    def _record(self, pool: ThreadPoolExecutor) -> Future[bytes] | None:
+        """The record of imported rows, being written by DuckDB (none on a dry run)."""
+        if self.result.dry_run:
+            return None
+        return pool.submit(ledger.record_bytes, self.table, self.work / "record.parquet")
+
+    def _sort_events(self) -> None:
+        """The events of the imported rows: those to write, and those already typed by hand."""
         result = self.result
         found = events.facts_events(self.table, self.mapping, "final")
         by_hand = writing.typed_by_hand(self.book, result.target)
@@ -216,12 +242,3 @@ class Import:
                          for name in self.mapping.events}
         result.uncounted = [r.source for r in by_hand
                             if r.event.ref is None and r.event.type in self.mapping.events]
-        text = writing.facts_text(result.target, result.contract, result.period, result.written)
-        old = sourceyaml.read_text(result.target) if result.target.is_file() else None
-        comparison = result.comparison
-        result.changed = (text != old or comparison.added > 0
-                          or bool(result.accepted and comparison.corrections))
-        writing.check(self.folder, result.target, text, self.loaded)
-        if result.changed and not result.dry_run:
-            record = ledger.record_bytes(self.table, self.work / "record.parquet")
-            writing.write(result.target, text, result.record, record)

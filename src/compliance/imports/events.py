@@ -1,10 +1,11 @@
 """Rows to events, through the mapping's conditions in the formula language.
 
-A condition is worked out by ``Formula.holds`` itself, the evaluator contract rules use, once
-per distinct combination of the values it reads (a month of a million rows has a few hundred
-scores and durations), never once per row; DuckDB joins the verdicts back by key. An empty or
-unreadable value decides nothing: a row whose 考核得分 is empty is not a 0-point order (an
-unreadable one is reported as malformed before any condition is worked out).
+A simple condition (``考核得分 = 0``) is decided by DuckDB as it reads the rows, compiled to SQL
+(``conditions``). Any other is worked out by ``Formula.holds`` itself, the evaluator contract
+rules use, once per distinct combination of the values it reads (a month of a million rows has
+a few hundred scores and durations), never once per row; DuckDB marks the rows by key. An empty
+or unreadable value decides nothing: a row whose 考核得分 is empty is not a 0-point order (an
+unreadable one is reported as malformed before anything is written).
 
 The events written are read back from the record of imported rows (``ledger``): one event per row for
 ``aggregate: each`` (ref = the row's 工单编号, origin = its file, sheet and row), one per day and
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from compliance.imports.aggregate import Table
+from compliance.imports.aggregate import Table, column_of
 from compliance.imports.ledger import event_column
 from compliance.imports.mapping import Mapping
 from compliance.imports.rows import ranges
@@ -26,17 +27,15 @@ KEY_SEPARATOR = "\x1f"
 """What joins a combination's texts into its key (``aggregate.SEPARATOR``, chr(31))."""
 
 
-def column_of(what: str) -> str:
-    """The column of ``judged`` holding the verdict of the condition ``what``."""
-    return f"is_{what}"
-
-
 def judge(table: Table, mapping: Mapping) -> dict[tuple[str, str], str]:
-    """Work out every condition of ``mapping`` (``judged`` gets a column per condition); the
-    combinations a condition cannot decide, by (condition, key), with why."""
+    """Work out every condition of ``mapping`` that DuckDB did not decide as it read the rows
+    (``judged`` then has a column per condition); the combinations a condition cannot decide,
+    by (condition, key), with why."""
     holding: dict[str, tuple[list[str], list[str]]] = {}
     problems: dict[tuple[str, str], str] = {}
     for what, formula in mapping.conditions().items():
+        if table.compiled[what] is not None:
+            continue
         names = formula.names
         keys, failed = verdicts(formula, names, table.combinations(names))
         holding[column_of(what)] = (names, keys)

@@ -88,7 +88,7 @@ def _compared(table: Table, shared: list[str], accept: bool) -> None:
     table.db.execute("create or replace temp table final as select * from previous where not (? and ref in"
                      " (select ref from compared where status = 'changed')) union all by name select * from"
                      " incoming where ref in (select ref from compared where status = 'added' or (? and"
-                     " status = 'changed'))", [accept, accept])
+                     " status = 'changed')) order by file, sheet, row", [accept, accept])
 
 
 def event_totals(table: Table, relation: str, names: list[str]) -> dict[str, int]:
@@ -146,7 +146,12 @@ def _elsewhere(table: Table) -> list[tuple[str, int, str, int]]:
 
 
 def record_bytes(table: Table, target: Path) -> bytes:
-    """The month's record as it will be written: ``final`` in file and row order, as Parquet."""
-    table.db.execute(f"copy (select * from final order by file, sheet, row) to {literal(str(target))}"
-                     " (format parquet, compression zstd)")
+    """The month's record as it will be written: ``final`` as Parquet, in file, sheet and row
+    order (``incoming`` is in that order as ``judged`` is, and a merge is sorted into it). One
+    thread writes it: with two, DuckDB cuts the row groups where the threads happen to meet,
+    and the same rows would not always give the same bytes."""
+    table.db.execute("set threads = 1")
+    table.db.execute(f"copy final to {literal(str(target))} (format parquet, compression zstd,"
+                     " parquet_version v2)")
+    table.db.execute("reset threads")
     return target.read_bytes()

@@ -9,8 +9,9 @@ its rows.
   are transcoded to UTF-8 first, in chunks, so memory does not grow with the file. The encoding
   is told from the file's first 64 KiB: a BOM, else strict UTF-8, else GB18030.
 * **Row numbers**: DuckDB skips empty lines, which a spreadsheet shows as empty rows. The empty
-  records are found (``blank_records``) so that record *i* of DuckDB is given the row number the
-  clerk sees; a quoted field holding a line break makes one record of two lines, as Excel does.
+  records are found (``scan_lines``, then ``Lines.blank_records``) so that record *i* of DuckDB
+  is given the row number the clerk sees; a quoted field holding a line break makes one record
+  of two lines, as Excel does.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import codecs
 import csv
 import itertools
 import mmap
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -139,40 +141,53 @@ def _head(path: Path) -> list[list[str]]:
         return list(itertools.islice(csv.reader(stream), HEAD_RECORDS))
 
 
-def blank_records(path: Path, records: int) -> list[int]:
-    """The 0-based numbers of the empty records of a UTF-8 CSV file of which DuckDB read
-    ``records`` (it skips empty lines): found by line when every record is one line (always so
-    without a quote), else by following the quotes line by line."""
+@dataclass(frozen=True)
+class Lines:
+    """A UTF-8 CSV file's empty lines (0-based numbers) and, when it holds a quote, how many
+    lines it has."""
+
+    blanks: list[int]
+    count: int | None
+
+    def blank_records(self, path: Path, records: int) -> list[int]:
+        """The 0-based numbers of the empty records, DuckDB having read ``records`` (it skips
+        empty lines): the empty lines when every record is one line (always so without a
+        quote), else found by following the quotes line by line."""
+        if self.count is None or records + len(self.blanks) == self.count:
+            return self.blanks
+        return _blank_records_quoted(path)
+
+
+def scan_lines(path: Path) -> Lines:
+    """The empty lines of a UTF-8 CSV file, found without decoding it."""
     with open(path, "rb") as stream:
         if not stream.read(1):
-            return []
+            return Lines([], None)
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            blanks = _blank_lines(data)
-            if data.find(b'"') < 0 or records + len(blanks) == _lines(data):
-                return blanks
-    return _blank_records_quoted(path)
+            quoted = data.find(b'"') >= 0
+            count = _newlines(data, 0, len(data)) + (data[-1:] != b"\n") if quoted else None
+            return Lines(_blank_lines(data), count)
+
+
+_BLANK = re.compile(rb"\n(?=\r?\n)")
+"""A line break followed by an empty line (``\\n`` or ``\\r\\n`` alone)."""
 
 
 def _blank_lines(data: mmap.mmap) -> list[int]:
-    """The 0-based numbers of the empty lines (``\n`` or ``\r\n`` alone)."""
+    """The 0-based numbers of the empty lines."""
     starts = [0] if data[:1] == b"\n" or data[:2] == b"\r\n" else []
-    for pattern in (b"\n\n", b"\n\r\n"):
-        at = data.find(pattern)
-        while at >= 0:
-            starts.append(at + 1)
-            at = data.find(pattern, at + 1)
+    starts += [match.end() for match in _BLANK.finditer(data)]
     numbers, counted, before = [], 0, 0
-    for start in sorted(starts):
-        before += data[counted:start].count(b"\n")
+    for start in starts:
+        before += _newlines(data, counted, start)
         counted = start
         numbers.append(before)
     return numbers
 
 
-def _lines(data: mmap.mmap) -> int:
-    """How many lines: newlines, and a last line without one."""
-    count = sum(data[at:at + CHUNK_BYTES].count(b"\n") for at in range(0, len(data), CHUNK_BYTES))
-    return count + (data[-1:] != b"\n")
+def _newlines(data: mmap.mmap, start: int, end: int) -> int:
+    """How many line breaks ``data[start:end]`` holds, read a chunk at a time."""
+    return sum(data[at:min(at + CHUNK_BYTES, end)].count(b"\n") for at in range(start, end, CHUNK_BYTES))
 
 
 def _blank_records_quoted(path: Path) -> list[int]:
