@@ -596,6 +596,31 @@ def test_a_removed_account_cannot_sign_in_and_what_it_did_stays(sqlite_register,
     assert verify()[2] == []
 
 
+def test_a_removed_account_can_be_enabled_again(sqlite_register, site, capsys):
+    """A clerk removed by mistake is enabled again: signs in with the password it had, user
+    list no longer says 已停用, the log records 启用用户; enabling an account in use, or one
+    that does not exist, is refused with exit 2."""
+    from compliance.register.audit import ACTIONS
+    from compliance.register.database import session
+    from compliance.register.tables import AuditRecord
+
+    assert run_cli(capsys, "user", "remove", "张经办")[0] == 0
+    assert sign_in(TestClient(site("李复核").app, base_url=BASE), "张经办").status_code == 401
+    code, out, _ = run_cli(capsys, "user", "enable", "张经办")
+    assert code == 0 and "已重新启用用户 张经办" in out
+    assert sign_in(TestClient(site("李复核").app, base_url=BASE), "张经办").status_code == 303
+    assert "已停用" not in next(line for line in run_cli(capsys, "user", "list")[1].splitlines()
+                               if line.startswith("张经办"))
+    code, _, err = run_cli(capsys, "user", "enable", "张经办")
+    assert code == 2 and "未被停用" in err
+    code, _, err = run_cli(capsys, "user", "enable", "张经半")
+    assert code == 2 and "没有名为“张经半”的用户" in err
+    with session() as opened:
+        actions = [r.action for r in opened.query(AuditRecord).order_by(AuditRecord.sequence)]
+    users = [action for action in actions if action.startswith("user_")]
+    assert users[-2:] == ["user_remove", "user_enable"] and ACTIONS["user_enable"] == "启用用户"
+
+
 def test_a_user_changes_their_own_password(sqlite_register, site):
     """On 我的账户: a wrong current password, a short new one or two that differ are answered
     beside their fields; then the change works, the user's other session ends and this one

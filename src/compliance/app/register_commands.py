@@ -84,6 +84,9 @@ def _user_commands(user: argparse.ArgumentParser) -> None:
     remove = actions.add_parser("remove", help="停用用户：不能再登录，已登录的会话立即结束；其签署、异议与审计记录保留",
                                 description="停用用户（不删除：其姓名仍留在结算单、异议与审计日志中）。")
     remove.add_argument("name", metavar="NAME", help="用户名")
+    enable = actions.add_parser("enable", help="重新启用已停用的用户（沿用原密码；必要时再用 passwd 重设）",
+                                description="重新启用已停用的用户。")
+    enable.add_argument("name", metavar="NAME", help="用户名")
 
 
 def _password_option(parser: argparse.ArgumentParser) -> None:
@@ -234,6 +237,9 @@ def _user(args: argparse.Namespace, context) -> int:
     elif args.user_action == "unlock":
         print(f"已解除用户 {args.name.strip()} 的锁定" if users.unlock(args.name, actor)
               else f"用户 {args.name.strip()} 未被锁定，无需解除")
+    elif args.user_action == "enable":
+        users.enable(args.name, actor)
+        print(f"已重新启用用户 {args.name.strip()}：可用原密码登录")
     else:
         users.remove(args.name, actor)
         print(f"已停用用户 {args.name.strip()}：不能再登录，已登录的会话已结束；其签署与审计记录保留")

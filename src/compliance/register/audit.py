@@ -22,7 +22,7 @@ from compliance.register.tables import AuditHead, AuditRecord
 ACTIONS = {"issue": "出具", "correct": "更正", "void": "作废", "approve": "审批",
            "confirm": "乙方确认", "object": "提出异议", "answer": "答复异议", "upload": "上传事实",
            "enter_event": "录入事件", "user_add": "添加用户", "user_passwd": "重设密码",
-           "user_unlock": "解除锁定", "user_remove": "停用用户", "password": "修改密码",
+           "user_unlock": "解除锁定", "user_remove": "停用用户", "user_enable": "启用用户", "password": "修改密码",
            "sign_in": "登录", "lockout": "锁定账户"}
 """What the log records, in the words its readers use."""
 

@@ -138,19 +138,38 @@ def remove(name: str, actor: str) -> None:
         audit.append(session, head, actor, "user_remove", "", None, {"name": user.name})
 
 
+def enable(name: str, actor: str) -> None:
+    """``user enable``: a disabled account in use again, with the password it had (reset it
+    with ``user passwd`` if that is not known any more)."""
+    with register_session() as session:
+        head = audit.lock_head(session)
+        user = _named(session, name)
+        if not user.disabled_at:
+            raise UserError(f"用户“{user.name}”未被停用，无需启用", field="NAME",
+                            valid="compliance user list 中标为已停用的用户")
+        user.disabled_at, user.failures, user.locked_until = None, 0, None
+        audit.append(session, head, actor, "user_enable", "", None, {"name": user.name})
+
+
 def end_sessions(session: Session, name: str, keep: str | None = None) -> None:
     """End every session of ``name`` (but the one whose token's sha256 is ``keep``)."""
     session.execute(delete(UserSession).where(UserSession.name == name,
                                               UserSession.token_sha256 != (keep or "")))
 
 
-def _in_use(session: Session, name: str) -> User:
-    """The account named ``name``, refused when there is none or it has been disabled."""
+def _named(session: Session, name: str) -> User:
+    """The account named ``name``, refused (with the name meant) when there is none."""
     user = session.get(User, name.strip())
     if user is None:
-        names = list(session.execute(select(User.name).where(User.disabled_at.is_(None))).scalars())
+        names = list(session.execute(select(User.name)).scalars())
         raise UserError(f"没有名为“{name}”的用户{did_you_mean(name, names, '；')}", field="NAME",
                         valid="compliance user list 列出的用户名")
+    return user
+
+
+def _in_use(session: Session, name: str) -> User:
+    """The account named ``name``, refused when there is none or it has been disabled."""
+    user = _named(session, name)
     if user.disabled_at:
         raise UserError(f"用户“{user.name}”已于 {moment_text(user.disabled_at)} 停用",
                         field="NAME", valid="在用的账户")
