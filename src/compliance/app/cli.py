@@ -20,11 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
-# No pydantic plugins: the models use none, and looking for them reads the metadata of every
-# installed package when the first model is built (about 10 ms of each start, issue 13).
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from compliance.app import register_commands  # noqa: E402 (after the setting above)
+from compliance.app import register_commands
 from compliance.render import output
 from compliance.render import terminal
 from compliance.model.contract import resolve_contract_path
