@@ -644,3 +644,26 @@ def test_a_user_changes_their_own_password(sqlite_register, site):
     assert elsewhere.get("/", follow_redirects=False).status_code == 303
     assert sign_in(TestClient(clerk.app, base_url=BASE), "张经办", "新的密码-2026").status_code == 303
     assert "<td>修改密码</td>" not in clerk.get(f"/c/{GAOMIDIAN}/register").text   # not a contract's step
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("2025-02-30", "2025-02-30 不是有效日期"),           # a day February does not have
+    ("2025/12/03", "请填写日期，写作 YYYY-MM-DD"),       # written another way
+    ("", "请填写日期，写作 YYYY-MM-DD"),
+])
+def test_the_event_form_says_what_is_wrong_with_a_date(tmp_path, typed, said):
+    """A clerk's date for 高米店 第 2 期: a day the calendar has not is named as such, a date
+    written another way is asked for as YYYY-MM-DD; nothing is written either way."""
+    from compliance.app import facts_entry
+    from compliance.engine.loading import load_contract
+    from compliance.model.contract import resolve_contract_path
+    from compliance.model.facts import load_facts
+
+    folder = tmp_path / "facts"
+    shutil.copytree(EXAMPLES / "gaomidian-2025", folder)
+    before = (folder / "period-02.yaml").read_bytes()
+    loaded = load_contract(resolve_contract_path("gaomidian-2025"))
+    entry = facts_entry.enter(loaded, load_facts(folder, loaded), folder,
+                              {"period": "2", "type": "zero_point_order", "date": typed}, "张经办")
+    assert said in entry.errors["date"]
+    assert (folder / "period-02.yaml").read_bytes() == before

@@ -154,11 +154,13 @@ def _event(loaded: LoadedContract, offered: dict[str, EventForm], entry: Entry) 
 
 
 def _day(text: str, errors: dict[str, str]) -> date | None:
+    """The day typed; a day the calendar does not have (2025-02-30) is named as such."""
     try:
         if DATE.fullmatch(text):
             return date.fromisoformat(text)
     except ValueError:
-        pass
+        errors["date"] = f"{text} 不是有效日期（如 2025-12-03）"
+        return None
     errors["date"] = "请填写日期，写作 YYYY-MM-DD（如 2025-12-03）"
     return None
 
